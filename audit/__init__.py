@@ -1,0 +1,1 @@
+"""mock-audit: find module-mock factories that lack names, and fix them."""

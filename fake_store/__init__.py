@@ -1,0 +1,1 @@
+"""mockharness in-memory fake store and pytest plugin."""

@@ -1,0 +1,67 @@
+"""mockharness's reference persistence pipeline: store, CRUD module, middleware, module mocks."""
+
+from __future__ import annotations
+
+from harness._errors import (
+    ConversationNotFound,
+    HarnessError,
+    MissingExportsError,
+    PipelineError,
+    PipelineTimeout,
+    PluginError,
+    StoreBusy,
+)
+from harness._mock_module import mock_module
+from harness._pipeline import PersistencePipeline, default_persistence_terminal
+from harness._plugins import Plugin, PluginRegistry
+from harness._retry import RetryPolicy
+from harness._sqlite import SqliteStore
+from harness._types import (
+    Add,
+    AddResult,
+    Delete,
+    DeleteResult,
+    Message,
+    MessageStore,
+    PersistArgs,
+    PersistResult,
+    Reserve,
+    ReserveResult,
+    TurnContext,
+    Update,
+    UpdateContent,
+    UpdateContentResult,
+    UpdateResult,
+)
+
+__all__ = [
+    "Add",
+    "AddResult",
+    "ConversationNotFound",
+    "Delete",
+    "DeleteResult",
+    "HarnessError",
+    "Message",
+    "MessageStore",
+    "MissingExportsError",
+    "PersistArgs",
+    "PersistResult",
+    "PersistencePipeline",
+    "PipelineError",
+    "PipelineTimeout",
+    "Plugin",
+    "PluginError",
+    "PluginRegistry",
+    "Reserve",
+    "ReserveResult",
+    "RetryPolicy",
+    "SqliteStore",
+    "StoreBusy",
+    "TurnContext",
+    "Update",
+    "UpdateContent",
+    "UpdateContentResult",
+    "UpdateResult",
+    "default_persistence_terminal",
+    "mock_module",
+]

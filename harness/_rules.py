@@ -1,0 +1,65 @@
+"""Rules every store shares: input checks, metadata round-trip, ids and timestamps.
+
+Both ``SqliteStore`` and ``FakeStore`` call these so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from harness._types import ROLES
+
+
+def check_str(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}.")
+    return value
+
+
+def check_role(role: object) -> str:
+    check_str("role", role)
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(sorted(ROLES))}; got {role!r}.")
+    return str(role)
+
+
+def encode_metadata(name: str, metadata: object) -> str | None:
+    """Return the JSON text stored for ``metadata`` (None stays None)."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, Mapping):
+        raise TypeError(
+            f"{name} must be a mapping or None, got {type(metadata).__name__}: {metadata!r}."
+        )
+    try:
+        return json.dumps(dict(metadata), allow_nan=False, sort_keys=False)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} is not JSON-serialisable: {error}.") from None
+
+
+def decode_metadata(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    value = json.loads(text)
+    assert isinstance(value, dict)
+    return value
+
+
+def merge_metadata(current: str | None, updates_json: str) -> str:
+    """Shallow-merge already-encoded ``updates`` into the stored metadata text."""
+    merged = decode_metadata(current) or {}
+    merged.update(json.loads(updates_json))
+    return json.dumps(merged, allow_nan=False)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def next_timestamp(last: int) -> int:
+    """Milliseconds since the epoch, strictly greater than ``last``."""
+    return max(time.time_ns() // 1_000_000, last + 1)
