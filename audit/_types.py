@@ -1,0 +1,84 @@
+"""Data shapes shared by the audit's layers: sites found in test files, fixes, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: How a fake is installed in place of a module.
+InstallKind = Literal["mock_module", "sys_modules_assign", "setitem", "patch_dict"]
+
+#: How the fake itself is built; decides how the fixer adds a name.
+FakeForm = Literal[
+    "dict",  # {"name": value, ...} (also {**BASE, ...})
+    "module_type",  # types.ModuleType("x") + attribute assignments
+    "namespace",  # SimpleNamespace(name=value, ...)
+    "mock_spec",  # Mock/MagicMock(spec=[...names])
+    "kwargs_helper",  # helper(**kwargs) building one of the above; names added as keywords
+]
+
+StubKind = Literal["async", "sync"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One place in a test file where a whole module is replaced by a fake.
+
+    ``provided`` is the set of names the fake declares, or None when the fake
+    accepts any attribute (spec-less MagicMock, ``__getattr__``), is ``None``
+    (an import blocker) or is the real module: such sites are never findings.
+    ``note`` is set, and ``provided`` is None, when the site cannot be analysed.
+    """
+
+    path: str
+    line: int  # 1-based, of the statement/expression that installs the fake
+    column: int  # 1-based
+    module: str  # dotted name of the replaced module
+    install: InstallKind
+    form: FakeForm | None
+    provided: frozenset[str] | None
+    fixable: bool = True
+    # Suppression comment: None = none; empty frozenset = ignore every name; else those names.
+    ignored: frozenset[str] | None = None
+    note: str | None = None
+    # Identifies the fake definition the fixer edits; sites sharing a fake share a key.
+    fake_key: str = ""
+
+
+@dataclass(frozen=True)
+class SiteFix:
+    """Names to add to one site's fake, each with the kind of stub its real binding wants."""
+
+    site: Site
+    names: Mapping[str, StubKind]
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportStep:
+    """One link of the chain by which a test reaches a module: ``path:line`` imports ``module``."""
+
+    path: str
+    line: int
+    module: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: Literal["MA001", "MA002", "MA003"]
+    module: str
+    missing: tuple[str, ...]  # sorted
+    reached: bool
+    fixable: bool
+    message: str
+    # For MA001: how the test reaches the import that crashes, ending at the import line.
+    chain: tuple[ImportStep, ...] = field(default=())
