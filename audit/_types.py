@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 #: How a fake is installed in place of a module.
@@ -82,3 +83,66 @@ class Finding:
     message: str
     # For MA001: how the test reaches the import that crashes, ending at the import line.
     chain: tuple[ImportStep, ...] = field(default=())
+
+
+# --- Added for the engine/API layers (project analysis half). ---
+
+Require = Literal["used", "exports"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the audit could not analyse; reported, never a failure."""
+
+    path: str
+    line: int  # 0 when the note is about the whole file
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved ``[tool.mock-audit]`` settings; every path is absolute."""
+
+    root: Path  # the config file's directory (or the start directory when there is none)
+    file: Path | None = None
+    src: tuple[Path, ...] = ()
+    tests: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+    require: Require = "used"
+    stubs: Mapping[str, str] = field(default_factory=dict)
+    # (module, name) pairs; name "*" drops every name of the module.
+    ignore: frozenset[tuple[str, str]] = frozenset()
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of ``check``: findings, notes and counts."""
+
+    findings: tuple[Finding, ...]
+    notes: tuple[Note, ...]
+    files_scanned: int
+    files_with_sites: int
+    sites: int
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """What ``fix`` did (or, with ``diff``, would do) to one file."""
+
+    path: str
+    names_added: int
+    written: bool
+    diff: str = ""
+    error: str | None = None  # set when the file was left untouched
+
+
+@dataclass(frozen=True)
+class FixReport:
+    """The result of ``fix``: per-file outcomes and the findings still left."""
+
+    files: tuple[FileFix, ...]
+    remaining: tuple[Finding, ...]
+    notes: tuple[Note, ...]
+    check: Report
