@@ -1,1 +1,21 @@
-"""mockharness in-memory fake store and pytest plugin."""
+"""mockharness's fake store: an in-memory MessageStore with fault injection and call recording.
+
+Also here: the reusable contract suite (``fake_store.contract``), the differential state
+machine (``fake_store.differential``, needs hypothesis) and the pytest plugin.
+"""
+
+from __future__ import annotations
+
+from fake_store._calls import Call, Calls
+from fake_store._faults import SQLITE_ERRORS, Faults, sqlite_error
+from fake_store._store import FakeStore, no_sleep
+
+__all__ = [
+    "SQLITE_ERRORS",
+    "Call",
+    "Calls",
+    "FakeStore",
+    "Faults",
+    "no_sleep",
+    "sqlite_error",
+]

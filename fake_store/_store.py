@@ -1,0 +1,331 @@
+"""FakeStore: an in-memory MessageStore that behaves like SqliteStore, down to its errors."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from fake_store._calls import Call, Calls
+from fake_store._faults import Faults
+from harness._errors import ConversationNotFound, HarnessError
+from harness._retry import RetryPolicy, run_with_retry
+from harness._rules import (
+    check_role,
+    check_str,
+    encode_metadata,
+    merge_metadata,
+    new_id,
+    next_timestamp,
+)
+from harness._types import RESERVED_CONTENT, Indexer, Message, Projector
+
+T = TypeVar("T")
+
+logger = logging.getLogger("harness.store")
+
+
+async def no_sleep(seconds: float) -> None:
+    """Stand-in for asyncio.sleep between retries: a fake store never really waits."""
+
+
+class _Row:
+    # One stored message; metadata is kept as its JSON text, so every read decodes a fresh
+    # copy (the same round-trip SQLite's TEXT column gives).
+    __slots__ = ("content", "conversation_id", "created_at", "metadata", "role")
+
+    def __init__(
+        self, conversation_id: str, role: str, content: str, created_at: int, metadata: str | None
+    ) -> None:
+        self.conversation_id = conversation_id
+        self.role = role
+        self.content = content
+        self.created_at = created_at
+        self.metadata = metadata
+
+
+class FakeStore:
+    """A MessageStore held in dicts: same answers and errors as SqliteStore, much faster.
+
+    Writes run through ``harness._retry.run_with_retry`` like SqliteStore's, so
+    ``store.faults`` can make attempts fail with SQLite-shaped errors; ``store.calls``
+    records every call with its arguments and outcome.
+    """
+
+    def __init__(
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        indexer: Indexer | None = None,
+        projector: Projector | None = None,
+    ) -> None:
+        self.retry = retry if retry is not None else RetryPolicy(sleep=no_sleep)
+        self.indexer = indexer
+        self.projector = projector
+        self.calls = Calls()
+        self.faults = Faults()
+        self._titles: dict[str, str | None] = {}
+        # conversation id -> its message ids, in insertion (= created_at) order.
+        self._by_conversation: dict[str, dict[str, None]] = {}
+        self._rows: dict[str, _Row] = {}
+        self._last_created_at = 0
+        self._closed = False
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<FakeStore {state}: {len(self._titles)} conversations, {len(self._rows)} messages>"
+
+    # --- writes -----------------------------------------------------------------
+
+    async def create_conversation(
+        self, conversation_id: str | None = None, *, title: str | None = None
+    ) -> str:
+        args = {"conversation_id": conversation_id, "title": title}
+
+        def validate() -> None:
+            if conversation_id is not None:
+                check_str("conversation_id", conversation_id)
+            if title is not None:
+                check_str("title", title)
+
+        def attempt() -> str:
+            cid = new_id() if conversation_id is None else conversation_id
+            if cid not in self._titles:
+                self._titles[cid] = title
+                self._by_conversation[cid] = {}
+            return cid
+
+        return await self._write("create_conversation", args, validate, attempt)
+
+    async def add_message(
+        self,
+        conversation_id: str,
+        role: str,
+        content: str,
+        metadata: Mapping[str, Any] | None = None,
+        *,
+        skip_indexing: bool = False,
+    ) -> Message:
+        args = {
+            "conversation_id": conversation_id,
+            "role": role,
+            "content": content,
+            "metadata": _snapshot(metadata),
+            "skip_indexing": skip_indexing,
+        }
+        encoded: list[str | None] = []
+
+        def validate() -> None:
+            check_str("conversation_id", conversation_id)
+            check_str("content", content)
+            encoded.append(encode_metadata("metadata", metadata))
+            check_role(role)
+
+        def attempt() -> Message:
+            return self._insert(conversation_id, role, content, encoded[0])
+
+        async def after(message: Message) -> None:
+            await self._side_effects(message, skip_indexing)
+
+        return await self._write("add_message", args, validate, attempt, after)
+
+    async def reserve_message(
+        self, conversation_id: str, role: str, metadata: Mapping[str, Any] | None = None
+    ) -> Message:
+        args = {"conversation_id": conversation_id, "role": role, "metadata": _snapshot(metadata)}
+        encoded: list[str | None] = []
+
+        def validate() -> None:
+            check_str("conversation_id", conversation_id)
+            encoded.append(encode_metadata("metadata", metadata))
+            check_role(role)
+
+        def attempt() -> Message:
+            return self._insert(conversation_id, role, RESERVED_CONTENT, encoded[0])
+
+        return await self._write("reserve_message", args, validate, attempt)
+
+    async def update_message_content(self, message_id: str, content: str) -> bool:
+        args = {"message_id": message_id, "content": content}
+
+        def validate() -> None:
+            check_str("message_id", message_id)
+            check_str("content", content)
+
+        def attempt() -> bool:
+            row = self._rows.get(message_id)
+            if row is None:
+                return False
+            row.content = content
+            return True
+
+        return await self._write("update_message_content", args, validate, attempt)
+
+    async def update_message_metadata(self, message_id: str, updates: Mapping[str, Any]) -> bool:
+        args = {"message_id": message_id, "updates": _snapshot(updates)}
+        encoded: list[str] = []
+
+        def validate() -> None:
+            check_str("message_id", message_id)
+            text = encode_metadata("updates", updates)
+            if text is None:
+                # encode_metadata lets None through (it means "no metadata" on add); here a
+                # mapping is required, worded as encode_metadata words it.
+                raise TypeError(f"updates must be a mapping, got NoneType: {updates!r}.")
+            encoded.append(text)
+
+        def attempt() -> bool:
+            row = self._rows.get(message_id)
+            if row is None:
+                return False
+            row.metadata = merge_metadata(row.metadata, encoded[0])
+            return True
+
+        return await self._write("update_message_metadata", args, validate, attempt)
+
+    async def delete_message(self, message_id: str) -> bool:
+        args = {"message_id": message_id}
+
+        def validate() -> None:
+            check_str("message_id", message_id)
+
+        def attempt() -> bool:
+            row = self._rows.pop(message_id, None)
+            if row is None:
+                return False
+            del self._by_conversation[row.conversation_id][message_id]
+            return True
+
+        return await self._write("delete_message", args, validate, attempt)
+
+    # --- reads --------------------------------------------------------------------
+
+    async def get_message(self, message_id: str) -> Message | None:
+        def read() -> Message | None:
+            check_str("message_id", message_id)
+            self.faults.check("get_message")
+            row = self._rows.get(message_id)
+            return None if row is None else _message(message_id, row)
+
+        return self._read("get_message", {"message_id": message_id}, read)
+
+    async def list_messages(self, conversation_id: str) -> list[Message]:
+        def read() -> list[Message]:
+            check_str("conversation_id", conversation_id)
+            self.faults.check("list_messages")
+            rows = self._rows
+            ids = self._by_conversation.get(conversation_id, ())
+            return [_message(mid, rows[mid]) for mid in ids]
+
+        return self._read("list_messages", {"conversation_id": conversation_id}, read)
+
+    async def close(self) -> None:
+        self._closed = True
+        self.calls.record(Call("close", {}, None, None, 0, len(self.calls)))
+
+    # --- machinery ------------------------------------------------------------------
+
+    def _insert(
+        self, conversation_id: str, role: str, content: str, metadata: str | None
+    ) -> Message:
+        # Existence is checked inside the attempt, as SqliteStore does inside its transaction;
+        # nothing is changed before the last step, so a raise leaves the store as it was.
+        messages = self._by_conversation.get(conversation_id)
+        if messages is None:
+            raise ConversationNotFound(conversation_id)
+        created_at = next_timestamp(self._last_created_at)
+        message_id = new_id()
+        row = _Row(conversation_id, role, content, created_at, metadata)
+        self._rows[message_id] = row
+        messages[message_id] = None
+        self._last_created_at = created_at
+        return _message(message_id, row)
+
+    async def _write(
+        self,
+        method: str,
+        args: dict[str, Any],
+        validate: Callable[[], None],
+        attempt: Callable[[], T],
+        after: Callable[[T], Any] | None = None,
+    ) -> T:
+        attempts = 0
+
+        def counted() -> T:
+            nonlocal attempts
+            attempts += 1
+            # A planned fault fails the attempt first, as a lock fails SQLite's BEGIN IMMEDIATE.
+            self.faults.check(method)
+            return attempt()
+
+        try:
+            self._check_open()
+            validate()
+            result = await run_with_retry(self.retry, method, counted)
+        except BaseException as error:
+            self.calls.record(Call(method, args, None, error, attempts, len(self.calls)))
+            raise
+        if after is not None:
+            await after(result)
+        self.calls.record(Call(method, args, _copy(result), None, attempts, len(self.calls)))
+        return result
+
+    def _read(self, method: str, args: dict[str, Any], read: Callable[[], T]) -> T:
+        try:
+            self._check_open()
+            result = read()
+        except BaseException as error:
+            self.calls.record(Call(method, args, None, error, 0, len(self.calls)))
+            raise
+        self.calls.record(Call(method, args, _copy(result), None, 0, len(self.calls)))
+        return result
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise HarnessError("This store is closed; create a new store to go on.")
+
+    async def _side_effects(self, message: Message, skip_indexing: bool) -> None:
+        # After the write committed: an indexer or projector failure must not undo it.
+        if not skip_indexing and self.indexer is not None:
+            await _quietly("indexer", self.indexer.index, message)
+        if message.role == "assistant" and self.projector is not None:
+            await _quietly("projector", self.projector.project, message)
+
+
+async def _quietly(what: str, hook: Callable[[Message], Any], message: Message) -> None:
+    try:
+        outcome = hook(_copy(message))
+        if inspect.isawaitable(outcome):
+            await outcome
+    except Exception:
+        logger.exception("The %s failed on message %s; the message is stored.", what, message.id)
+
+
+def _message(message_id: str, row: _Row) -> Message:
+    metadata = None if row.metadata is None else json.loads(row.metadata)
+    return Message(message_id, row.conversation_id, row.role, row.content, row.created_at, metadata)
+
+
+def _copy(value: T) -> T:
+    """A copy of a result that shares no mutable metadata dict with what the caller got."""
+    if isinstance(value, Message):
+        if value.metadata is None:
+            return value
+        return Message(  # type: ignore[return-value]
+            value.id,
+            value.conversation_id,
+            value.role,
+            value.content,
+            value.created_at,
+            json.loads(json.dumps(value.metadata)),
+        )
+    if isinstance(value, list):
+        return [_copy(item) for item in value]  # type: ignore[return-value]
+    return value
+
+
+def _snapshot(value: object) -> object:
+    # Record mapping arguments as they were at call time, whatever the caller does later.
+    return dict(value) if isinstance(value, Mapping) else value
