@@ -63,3 +63,12 @@ def new_id() -> str:
 def next_timestamp(last: int) -> int:
     """Milliseconds since the epoch, strictly greater than ``last``."""
     return max(time.time_ns() // 1_000_000, last + 1)
+
+
+def encode_updates(updates: object) -> str:
+    """Return the JSON text of an ``updates`` mapping; unlike metadata, None is refused."""
+    if updates is None:
+        raise TypeError("updates must be a mapping, got NoneType: None.")
+    text = encode_metadata("updates", updates)
+    assert text is not None
+    return text
