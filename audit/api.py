@@ -1,0 +1,126 @@
+"""The public API of mock-audit: check, fix, missing_exports, and run for the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TextIO
+
+from ._config import load_config
+from ._engine import Backend, default_backend, run_check, run_fix
+from ._errors import AuditError, ConfigError
+from ._output import RENDERERS
+from ._project import ProjectIndex
+from ._types import Config, FixReport, Report, Require
+
+Format = Literal["text", "json", "github", "sarif"]
+
+__all__ = ["Options", "check", "fix", "load_config", "missing_exports", "run"]
+
+
+def _paths(paths: Iterable[str | Path] | None, config: Config) -> list[Path]:
+    chosen = [Path(p) for p in paths] if paths else list(config.tests)
+    missing = [p for p in chosen if not p.exists()]
+    if paths and missing:
+        raise AuditError(f"The path {str(missing[0])!r} does not exist.")
+    return [p for p in chosen if p.exists()]
+
+
+def check(
+    paths: Iterable[str | Path] | None = None,
+    config: Config | None = None,
+    *,
+    backend: Backend | None = None,
+) -> Report:
+    """Find module fakes that lack names; ``paths`` default to the configured tests."""
+    config = config or load_config()
+    return run_check(_paths(paths, config), config, backend or default_backend()).report
+
+
+def fix(
+    paths: Iterable[str | Path] | None = None,
+    config: Config | None = None,
+    *,
+    diff: bool = False,
+    backend: Backend | None = None,
+) -> FixReport:
+    """Add missing names to fixable fakes (with ``diff``, compute the diffs and write nothing)."""
+    config = config or load_config()
+    return run_fix(_paths(paths, config), config, backend or default_backend(), diff=diff)
+
+
+def missing_exports(
+    module: str, provided: Iterable[str], *, start: Path | None = None
+) -> list[str]:
+    """Names the project requires of ``module`` that ``provided`` lacks, sorted.
+
+    Uses the config found from ``start`` (default: the working directory) upward;
+    a module not found under the configured roots requires nothing.
+    """
+    config = load_config(start)
+    index = ProjectIndex(config)
+    if index.resolve(module) is None:
+        return []
+    if (module, "*") in config.ignore:
+        return []
+    used, exports_only = index.required(module, config.require)
+    dropped = {n for m, n in config.ignore if m == module}
+    return sorted((used | exports_only) - set(provided) - dropped)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    command: Literal["check", "fix"]
+    paths: tuple[str, ...] = ()
+    format: Format = "text"
+    require: Require | None = None
+    config: Path | None = None
+    jobs: int = 0  # accepted; the run is sequential for now
+    no_cache: bool = False
+    output_file: Path | None = None
+    diff: bool = False
+
+
+def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run one CLI command; return the exit code (0 clean, 1 findings, 2 error)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        config = load_config(file=options.config)
+    except ConfigError as exc:
+        err.write(f"mock-audit: {exc}\n")
+        return 2
+    if options.require is not None:
+        config = dataclasses.replace(config, require=options.require)
+    if options.format == "sarif":
+        err.write("mock-audit: --format sarif is not implemented yet.\n")
+        return 2
+    try:
+        paths: Sequence[str] = options.paths
+        cwd = Path.cwd()
+        if options.command == "fix":
+            result = fix(paths, config, diff=options.diff)
+            report, findings = result.check, result.remaining
+            if options.diff:
+                out.write("".join(f.diff for f in result.files))
+                text = RENDERERS["text"](report, cwd, result).splitlines()[-1] + "\n"
+                err.write(text)
+                return 1 if findings else 0
+            text = RENDERERS[options.format](report, cwd, result)
+        else:
+            report = check(paths, config)
+            findings = report.findings
+            text = RENDERERS[options.format](report, cwd, None)
+    except AuditError as exc:
+        err.write(f"mock-audit: {exc}\n")
+        return 2
+    if options.output_file is not None:
+        options.output_file.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return 1 if findings else 0
