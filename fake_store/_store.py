@@ -16,6 +16,7 @@ from harness._rules import (
     check_role,
     check_str,
     encode_metadata,
+    encode_updates,
     merge_metadata,
     new_id,
     next_timestamp,
@@ -92,6 +93,7 @@ class FakeStore:
 
         def attempt() -> str:
             cid = new_id() if conversation_id is None else conversation_id
+            _bind(cid, title)
             if cid not in self._titles:
                 self._titles[cid] = title
                 self._by_conversation[cid] = {}
@@ -119,6 +121,7 @@ class FakeStore:
 
         def validate() -> None:
             check_str("conversation_id", conversation_id)
+            check_str("role", role)
             check_str("content", content)
             encoded.append(encode_metadata("metadata", metadata))
             check_role(role)
@@ -139,6 +142,7 @@ class FakeStore:
 
         def validate() -> None:
             check_str("conversation_id", conversation_id)
+            check_str("role", role)
             encoded.append(encode_metadata("metadata", metadata))
             check_role(role)
 
@@ -155,6 +159,7 @@ class FakeStore:
             check_str("content", content)
 
         def attempt() -> bool:
+            _bind(content, message_id)
             row = self._rows.get(message_id)
             if row is None:
                 return False
@@ -169,14 +174,10 @@ class FakeStore:
 
         def validate() -> None:
             check_str("message_id", message_id)
-            text = encode_metadata("updates", updates)
-            if text is None:
-                # encode_metadata lets None through (it means "no metadata" on add); here a
-                # mapping is required, worded as encode_metadata words it.
-                raise TypeError(f"updates must be a mapping, got NoneType: {updates!r}.")
-            encoded.append(text)
+            encoded.append(encode_updates(updates))
 
         def attempt() -> bool:
+            _bind(message_id)
             row = self._rows.get(message_id)
             if row is None:
                 return False
@@ -192,6 +193,7 @@ class FakeStore:
             check_str("message_id", message_id)
 
         def attempt() -> bool:
+            _bind(message_id)
             row = self._rows.pop(message_id, None)
             if row is None:
                 return False
@@ -206,6 +208,7 @@ class FakeStore:
         def read() -> Message | None:
             check_str("message_id", message_id)
             self.faults.check("get_message")
+            _bind(message_id)
             row = self._rows.get(message_id)
             return None if row is None else _message(message_id, row)
 
@@ -215,13 +218,22 @@ class FakeStore:
         def read() -> list[Message]:
             check_str("conversation_id", conversation_id)
             self.faults.check("list_messages")
+            _bind(conversation_id)
             rows = self._rows
             ids = self._by_conversation.get(conversation_id, ())
             return [_message(mid, rows[mid]) for mid in ids]
 
         return self._read("list_messages", {"conversation_id": conversation_id}, read)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     async def close(self) -> None:
+        self.close_sync()
+
+    def close_sync(self) -> None:
+        """Close now, for code without an event loop (fixture teardown); twice is fine."""
         self._closed = True
         self.calls.record(Call("close", {}, None, None, 0, len(self.calls)))
 
@@ -232,6 +244,7 @@ class FakeStore:
     ) -> Message:
         # Existence is checked inside the attempt, as SqliteStore does inside its transaction;
         # nothing is changed before the last step, so a raise leaves the store as it was.
+        _bind(conversation_id, content)
         messages = self._by_conversation.get(conversation_id)
         if messages is None:
             raise ConversationNotFound(conversation_id)
@@ -284,7 +297,7 @@ class FakeStore:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise HarnessError("This store is closed; create a new store to go on.")
+            raise HarnessError("This FakeStore is closed; open a new store to keep writing.")
 
     async def _side_effects(self, message: Message, skip_indexing: bool) -> None:
         # After the write committed: an indexer or projector failure must not undo it.
@@ -300,7 +313,21 @@ async def _quietly(what: str, hook: Callable[[Message], Any], message: Message) 
         if inspect.isawaitable(outcome):
             await outcome
     except Exception:
-        logger.exception("The %s failed on message %s; the message is stored.", what, message.id)
+        # Worded and levelled as SqliteStore logs it.
+        logger.warning(
+            "The %s failed on message %r; the message is stored anyway.",
+            what,
+            message.id,
+            exc_info=True,
+        )
+
+
+def _bind(*values: str | None) -> None:
+    # SQLite binds str parameters as UTF-8, which lone surrogates cannot be: sqlite3 raises
+    # UnicodeEncodeError (not retried) before the statement runs. Do the same, in its order.
+    for value in values:
+        if value is not None and not value.isascii():
+            value.encode("utf-8")
 
 
 def _message(message_id: str, row: _Row) -> Message:
