@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol, Union, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 ROLES: frozenset[str] = frozenset({"user", "assistant", "system", "tool"})
 
@@ -65,7 +65,7 @@ class Delete:
     message_id: str
 
 
-PersistArgs = Union[Add, Reserve, UpdateContent, Update, Delete]
+PersistArgs = Add | Reserve | UpdateContent | Update | Delete
 
 # --- their results ------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class DeleteResult:
     found: bool
 
 
-PersistResult = Union[AddResult, ReserveResult, UpdateContentResult, UpdateResult, DeleteResult]
+PersistResult = AddResult | ReserveResult | UpdateContentResult | UpdateResult | DeleteResult
 
 
 @dataclass(frozen=True)
