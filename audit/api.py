@@ -120,7 +120,11 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
         err.write(f"mock-audit: {exc}\n")
         return 2
     if options.output_file is not None:
-        options.output_file.write_text(text, encoding="utf-8")
+        try:
+            options.output_file.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            err.write(f"mock-audit: cannot write {str(options.output_file)!r}: {exc}.\n")
+            return 2
     else:
         out.write(text)
     return 1 if findings else 0
