@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fake_store._calls import Call, Calls
 from fake_store._faults import SQLITE_ERRORS, Faults, sqlite_error
+from fake_store._mocker import ModuleMocker
 from fake_store._store import FakeStore, no_sleep
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Calls",
     "FakeStore",
     "Faults",
+    "ModuleMocker",
     "no_sleep",
     "sqlite_error",
 ]

@@ -1,0 +1,80 @@
+"""The mock_module fixture and its ini option mock_module_strict."""
+
+from __future__ import annotations
+
+import pytest
+
+PROJECT = {
+    "shop/__init__.py": "",
+    "shop/crud.py": "async def add(): ...\nasync def reserve(): ...\n",
+    "shop/agent.py": "from shop.crud import add, reserve\n",
+}
+
+TESTS = """
+    import sys
+
+    import pytest
+
+    from harness import MissingExportsError
+
+
+    def test_installs_a_fake_until_teardown(mock_module):
+        import shop
+        module = mock_module("shop.crud", lambda: {"add": 1, "reserve": 2}, strict=False)
+        assert sys.modules["shop.crud"] is module
+        assert shop.crud is module
+        from shop.crud import reserve
+        assert reserve == 2
+
+
+    def test_it_was_undone():
+        import shop.crud
+        assert shop.crud.add.__name__ == "add"
+
+
+    def test_explicit_strict_finds_the_missing_name(mock_module):
+        with pytest.raises(MissingExportsError, match="reserve"):
+            mock_module("shop.crud", {"add": 1}, strict=True)
+
+
+    def test_default(mock_module):
+        mock_module("shop.crud", {"add": 1})
+"""
+
+
+def make_project(pytester: pytest.Pytester, ini: str | None) -> None:
+    for path, text in PROJECT.items():
+        target = pytester.path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    if ini is not None:
+        pytester.makeini(f"[pytest]\nmock_module_strict = {ini}\n")
+    pytester.makepyfile(test_users=TESTS)
+
+
+def test_lenient_by_default(pytester: pytest.Pytester) -> None:
+    make_project(pytester, ini=None)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+
+
+@pytest.mark.parametrize("value", ["true", "1"])
+def test_ini_option_makes_strict_the_default(pytester: pytest.Pytester, value: str) -> None:
+    make_project(pytester, ini=value)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*test_default*", "*MissingExportsError*'shop.crud'*reserve*"], consecutive=False
+    )
+
+
+def test_ini_option_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("--help")
+    result.stdout.fnmatch_lines(["*mock_module_strict (bool)*"])
+
+
+def test_under_xdist(pytester: pytest.Pytester) -> None:
+    make_project(pytester, ini=None)
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+    # Under xdist the "it was undone" test may run in the other worker; it passes either way.
+    result.assert_outcomes(passed=4)
