@@ -13,7 +13,7 @@ from harness._errors import PluginError
 #: The middleware kinds a plugin may provide; a typo such as "persistance" is refused.
 MIDDLEWARE_KINDS = ("persistence",)
 
-_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class PluginRegistry:
                 f"Cannot register plugin {plugin.name!r}: the registry is closed; "
                 "register every plugin before closing it."
             )
-        if not _NAME.match(plugin.name):
+        if not _NAME.fullmatch(plugin.name):
             raise PluginError(
                 f"Plugin name {plugin.name!r} is not valid: use lowercase letters and digits "
                 "in words joined by single hyphens (e.g. 'audit-log')."

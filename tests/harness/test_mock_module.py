@@ -1,0 +1,187 @@
+"""mock_module: install a fake module and its parent attribute, then restore both exactly."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import harness
+from harness import MissingExportsError, mock_module
+
+
+@pytest.fixture
+def fresh_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real package `mhpkg` with a submodule `mhpkg.mod`, importable from tmp_path."""
+    pkg = tmp_path / "mhpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "mod.py").write_text("def real():\n    return 'real'\n")
+    (tmp_path / "mhuser.py").write_text("from mhpkg.mod import real, extra\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "mhpkg"
+    for name in ("mhpkg", "mhpkg.mod", "mhpkg.absent", "mhuser"):
+        sys.modules.pop(name, None)
+
+
+def test_replaces_an_imported_module_and_restores_it(fresh_package: str) -> None:
+    real = importlib.import_module("mhpkg.mod")
+    parent = sys.modules["mhpkg"]
+    with mock_module("mhpkg.mod", lambda: {"real": lambda: "fake", "extra": 1}) as fake:
+        assert isinstance(fake, types.ModuleType) and fake.__name__ == "mhpkg.mod"
+        assert sys.modules["mhpkg.mod"] is fake
+        assert parent.mod is fake  # type: ignore[attr-defined]
+        from mhpkg.mod import extra  # type: ignore[import-not-found]
+        from mhpkg.mod import real as imported
+
+        assert imported() == "fake" and extra == 1
+        import mhuser  # type: ignore[import-not-found]  # its `from mhpkg.mod import ...` works
+
+        assert mhuser.extra == 1
+    assert sys.modules["mhpkg.mod"] is real
+    assert parent.mod is real  # type: ignore[attr-defined]
+
+
+def test_restores_was_absent(fresh_package: str) -> None:
+    parent = importlib.import_module("mhpkg")
+    assert "mhpkg.absent" not in sys.modules and not hasattr(parent, "absent")
+    with mock_module("mhpkg.absent", {"x": 1}) as fake:
+        assert sys.modules["mhpkg.absent"] is fake
+        assert parent.absent is fake  # type: ignore[attr-defined]
+    assert "mhpkg.absent" not in sys.modules
+    assert not hasattr(parent, "absent")
+
+
+def test_parent_not_imported_is_left_alone(fresh_package: str) -> None:
+    assert "mhpkg" not in sys.modules
+    with mock_module("mhpkg.mod", {"x": 1}) as fake:
+        assert sys.modules["mhpkg.mod"] is fake
+        assert "mhpkg" not in sys.modules
+    assert "mhpkg.mod" not in sys.modules
+
+
+def test_parent_imported_during_the_block_does_not_keep_the_fake(fresh_package: str) -> None:
+    with mock_module("mhpkg.mod", {"x": 1}) as fake:
+        parent = importlib.import_module("mhpkg")
+        parent.mod = fake  # what `from . import mod` in the package would do
+    assert "mhpkg.mod" not in sys.modules
+    assert not hasattr(parent, "mod")
+
+
+def test_restores_after_an_exception_and_attribute_set_to_none(fresh_package: str) -> None:
+    parent = importlib.import_module("mhpkg")
+    parent.slot = None  # type: ignore[attr-defined]
+    sys.modules["mhpkg.slot"] = None  # type: ignore[assignment]  # an import blocker
+    with pytest.raises(RuntimeError, match="boom"), mock_module("mhpkg.slot", {}):
+        raise RuntimeError("boom")
+    assert sys.modules["mhpkg.slot"] is None
+    assert parent.slot is None  # type: ignore[attr-defined]
+    del sys.modules["mhpkg.slot"]
+
+
+def test_top_level_module() -> None:
+    assert "mh_top_level_fake" not in sys.modules
+    with mock_module("mh_top_level_fake", {"answer": 42}):
+        import mh_top_level_fake  # type: ignore[import-not-found]
+
+        assert mh_top_level_fake.answer == 42
+    assert "mh_top_level_fake" not in sys.modules
+
+
+def test_nested_mocks_of_one_module_unwind_in_order(fresh_package: str) -> None:
+    real = importlib.import_module("mhpkg.mod")
+    with mock_module("mhpkg.mod", {"v": 1}) as outer:
+        with mock_module("mhpkg.mod", {"v": 2}):
+            assert sys.modules["mhpkg.mod"].v == 2
+        assert sys.modules["mhpkg.mod"] is outer
+        assert sys.modules["mhpkg"].mod is outer
+    assert sys.modules["mhpkg.mod"] is real
+
+
+def test_the_story_missing_name_crashes_at_import(fresh_package: str) -> None:
+    message = r"cannot import name 'extra' from 'mhpkg\.mod'"
+    with (
+        mock_module("mhpkg.mod", {"real": lambda: "fake"}),
+        pytest.raises(ImportError, match=message),
+    ):
+        importlib.import_module("mhuser")
+
+
+@pytest.mark.parametrize(
+    ("name", "factory", "error", "message"),
+    [
+        (3, {}, TypeError, r"name must be a str, got int: 3"),
+        ("", {}, ValueError, r"dotted module name.*got ''"),
+        ("pkg..mod", {}, ValueError, r"got 'pkg..mod'"),
+        ("pkg.mod", 5, TypeError, r"factory must be a mapping.*got int: 5"),
+        ("pkg.mod", lambda: [("a", 1)], TypeError, r"the factory returned list"),
+        ("pkg.mod", {"not valid": 1}, ValueError, r"must be identifiers; got \['not valid'\]"),
+    ],
+    ids=["name-type", "empty", "bad-dots", "factory-type", "factory-returns-list", "attr"],
+)
+def test_bad_arguments_install_nothing(
+    name: Any, factory: Any, error: type[Exception], message: str
+) -> None:
+    before = dict(sys.modules)
+    with pytest.raises(error, match=message), mock_module(name, factory):
+        pass
+    assert dict(sys.modules) == before
+
+
+# --- strict: the names the project imports from the module ------------------------------
+
+
+@pytest.fixture
+def audit_answers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
+    """Stand in for audit.missing_exports (built by another helper) and record its calls."""
+    import audit
+
+    calls: list[tuple[str, list[str]]] = []
+
+    def missing_exports(
+        module: str, provided: Iterable[str], *, start: Path | None = None
+    ) -> list[str]:
+        calls.append((module, list(provided)))
+        needed = {"add_message", "reserve_message", "get_message"}
+        return sorted(needed - set(provided))
+
+    monkeypatch.setattr(audit, "missing_exports", missing_exports, raising=False)
+    return calls
+
+
+def test_strict_raises_listing_the_missing_names(
+    audit_answers: list[tuple[str, list[str]]],
+) -> None:
+    name = "harness.conversation_crud"
+    real = sys.modules[name]
+    with (
+        pytest.raises(MissingExportsError) as caught,
+        mock_module(name, lambda: {"get_message": 1, "add_message": 2}, strict=True),
+    ):
+        pass
+    assert audit_answers == [(name, ["add_message", "get_message"])]
+    assert caught.value.module == name
+    assert caught.value.missing == ("reserve_message",)
+    assert str(caught.value) == (
+        "The fake for module 'harness.conversation_crud' lacks 1 name(s) that the project "
+        "imports from it: reserve_message. Run `mock-audit fix` to add stubs for them."
+    )
+    assert sys.modules[name] is real and harness.conversation_crud is real
+
+
+def test_strict_passes_a_complete_fake(audit_answers: list[tuple[str, list[str]]]) -> None:
+    names = {"add_message": 1, "reserve_message": 2, "get_message": 3}
+    with mock_module("harness.conversation_crud", names, strict=True) as fake:
+        assert fake.reserve_message == 2
+    assert len(audit_answers) == 1
+
+
+def test_not_strict_never_asks_audit(audit_answers: list[tuple[str, list[str]]]) -> None:
+    with mock_module("harness.conversation_crud", {}):
+        pass
+    assert audit_answers == []
