@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ._project import ProjectIndex, is_excluded
-from ._reach import reach
+from ._reach import Reacher
 from ._types import (
     Config,
     FileFix,
@@ -112,7 +112,9 @@ def _names(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def site_findings(index: ProjectIndex, site: Site, test: Path, config: Config) -> list[Finding]:
+def site_findings(
+    index: ProjectIndex, site: Site, test: Path, config: Config, reacher: Reacher | None = None
+) -> list[Finding]:
     """Findings for one site: MA001 reached, MA002 latent, MA003 exports only."""
     if site.provided is None or site.ignored == frozenset():
         return []
@@ -125,7 +127,8 @@ def site_findings(index: ProjectIndex, site: Site, test: Path, config: Config) -
     used, exports_only = index.required(site.module, config.require)
     missing = used - site.provided - dropped
     extra = sorted(exports_only - site.provided - dropped)
-    chains = reach(index, test, site.module, missing).chains if missing else {}
+    reacher = reacher or Reacher(index)
+    chains = reacher.reach(test, site.module, missing).chains if missing else {}
     reached = sorted(n for n in missing if n in chains)
     latent = sorted(missing - set(reached))
 
@@ -194,6 +197,7 @@ def run_check(paths: Sequence[Path], config: Config, backend: Backend) -> CheckR
     targets = {s.module for r in results for s in r.sites if s.provided is not None}
     with contextlib.suppress(Exception):  # per-target lookups below retry and report
         index.used_names(sorted(t for t in targets if index.resolve(t) is not None))
+    reacher = Reacher(index)
     pairs: list[tuple[Finding, Site]] = []
     notes: list[Note] = []
     n_sites = 0
@@ -205,7 +209,9 @@ def run_check(paths: Sequence[Path], config: Config, backend: Backend) -> CheckR
                 notes.append(Note(site.path, site.line, site.column, site.note))
                 continue
             try:
-                pairs.extend((f, site) for f in site_findings(index, site, result.path, config))
+                pairs.extend(
+                    (f, site) for f in site_findings(index, site, result.path, config, reacher)
+                )
             except Exception as exc:  # per-site work never raises
                 notes.append(
                     Note(site.path, site.line, site.column, f"The site cannot be checked: {exc!r}.")

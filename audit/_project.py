@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ._summary import ModuleSummary, summarize
 from ._types import Config, StubKind
@@ -98,6 +99,10 @@ class ProjectIndex:
         self._resolved: dict[tuple[str, Path | None], ModuleRef | None] = {}
         self._files: list[Path] | None = None
         self._used: dict[str, dict[str, list[str]]] = {}
+        self._names: dict[Path, tuple[str, Path]] = {}
+        self._tests = [t.resolve() for t in config.tests]
+        # Filled by the reachability layer: a file's resolved import edges.
+        self.edge_cache: dict[Path, list[Any]] = {}
 
     # --- resolution -------------------------------------------------------
 
@@ -117,19 +122,29 @@ class ProjectIndex:
         namespace: ModuleRef | None = None
         for root in roots:
             base = root / rel
+            # Resolved once here (memoised by the caller) so paths compare equal everywhere.
             if (base / "__init__.py").is_file():
-                return ModuleRef(module, base / "__init__.py", True)
+                return ModuleRef(module, (base / "__init__.py").resolve(), True)
             if base.with_suffix(".py").is_file():
-                return ModuleRef(module, base.with_suffix(".py"), False)
+                return ModuleRef(module, base.with_suffix(".py").resolve(), False)
             if namespace is None and base.is_dir():
                 namespace = ModuleRef(module, None, True)
         return namespace
 
     def module_name(self, path: Path) -> tuple[str, Path]:
         """Return (dotted name, the root it is relative to) for a file."""
+        cached = self._names.get(path)
+        if cached is not None:
+            return cached
         resolved = path.resolve()
-        tests = [t.resolve() for t in self.config.tests]
-        if not any(resolved.is_relative_to(t) for t in tests):
+        cached = self._names.get(resolved)
+        if cached is None:
+            cached = self._names[resolved] = self._module_name(resolved)
+        self._names[path] = cached
+        return cached
+
+    def _module_name(self, resolved: Path) -> tuple[str, Path]:
+        if not any(resolved.is_relative_to(t) for t in self._tests):
             # Deepest source root wins: src/pkg/mod.py is pkg.mod, not src.pkg.mod.
             for root in sorted(self.roots, key=lambda r: len(r.parts), reverse=True):
                 if resolved.is_relative_to(root) and resolved != root:
@@ -145,6 +160,9 @@ class ProjectIndex:
 
     def summary(self, path: Path, data: bytes | None = None) -> ModuleSummary:
         """Summarise a file once; ``data`` spares a second read when the caller has it."""
+        cached = self._summaries.get(path)
+        if cached is not None:
+            return cached
         path = path.resolve()
         cached = self._summaries.get(path)
         if cached is not None:
@@ -187,7 +205,7 @@ class ProjectIndex:
             needles = {t.rpartition(".")[2].encode() for t in wanted}
             for path in self.files():
                 data: bytes | None = None
-                if path.resolve() not in self._summaries:
+                if path not in self._summaries:  # files() are resolved already
                     try:
                         data = path.read_bytes()
                     except OSError:

@@ -75,78 +75,90 @@ def _literal_strings(node: ast.expr) -> list[str] | None:
     return None
 
 
-class _Collector(ast.NodeVisitor):
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# Nodes with nothing of interest below them (a Name's only child is its Load/Store context).
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass})
+
+
+class _Collector:
+    """One pass over the tree; an explicit stack is about twice as fast as ast.NodeVisitor."""
+
     def __init__(self, package: str) -> None:
         self.package = package
         self.imports: list[ImportRecord] = []
         self.bound: dict[str, str] = {}  # local name -> module it names
         self.chains: list[str] = []
-        self.depth = 0  # > 0 inside a def
 
-    def _add(self, line: int, module: str | None, names: tuple[str, ...] = ()) -> None:
+    def _add(self, line: int, module: str | None, names: tuple[str, ...], depth: int) -> None:
         if module:
-            self.imports.append(ImportRecord(line, module, names, self.depth > 0))
+            self.imports.append(ImportRecord(line, module, names, depth > 0))
 
-    def visit_If(self, node: ast.If) -> None:
-        # Imports under ``if TYPE_CHECKING:`` never run, so they cannot crash a test.
-        if _is_type_checking(node.test):
-            for stmt in node.orelse:
-                self.visit(stmt)
-            return
-        self.generic_visit(node)
+    def run(self, tree: ast.AST) -> None:
+        stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+        while stack:
+            node, depth = stack.pop()
+            kind = type(node)
+            if kind in _LEAVES:
+                continue
+            if kind is ast.Import:
+                self._import(node, depth)  # type: ignore[arg-type]
+                continue
+            if kind is ast.ImportFrom:
+                self._import_from(node, depth)  # type: ignore[arg-type]
+                continue
+            if kind is ast.Attribute:
+                assert isinstance(node, ast.Attribute)
+                if isinstance(node.ctx, ast.Load):
+                    chain = _dotted(node)
+                    if chain is not None:
+                        self.chains.append(chain)
+                        continue  # inner Attribute nodes are prefixes of this chain
+            elif kind is ast.If:
+                assert isinstance(node, ast.If)
+                # Imports under ``if TYPE_CHECKING:`` never run, so they cannot crash a test.
+                if _is_type_checking(node.test):
+                    stack.extend((stmt, depth) for stmt in node.orelse)
+                    continue
+            elif kind is ast.Call:
+                self._call(node, depth)  # type: ignore[arg-type]
+            elif kind in _FUNCTIONS:
+                depth += 1
+            stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+        self.imports.sort(key=lambda r: r.line)
 
-    def _visit_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
-        self.depth += 1
-        self.generic_visit(node)
-        self.depth -= 1
-
-    visit_FunctionDef = _visit_def
-    visit_AsyncFunctionDef = _visit_def
-    visit_Lambda = _visit_def
-
-    def visit_Import(self, node: ast.Import) -> None:
+    def _import(self, node: ast.Import, depth: int) -> None:
         for alias in node.names:
-            self._add(node.lineno, alias.name)
+            self._add(node.lineno, alias.name, (), depth)
             if alias.asname:
                 self.bound[alias.asname] = alias.name
             else:
                 top = alias.name.split(".")[0]
                 self.bound[top] = top
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def _import_from(self, node: ast.ImportFrom, depth: int) -> None:
         module = resolve_relative(node.level, node.module, self.package)
         if module is None:
             return
-        names = tuple(a.name for a in node.names)
-        self._add(node.lineno, module, names)
+        self._add(node.lineno, module, tuple(a.name for a in node.names), depth)
         for alias in node.names:
             if alias.name != "*":
                 self.bound[alias.asname or alias.name] = f"{module}.{alias.name}"
 
-    def visit_Call(self, node: ast.Call) -> None:
-        func = _dotted(node.func)
-        if (
-            func in _IMPORTLIB_CALLS
-            and node.args
+    def _call(self, node: ast.Call, depth: int) -> None:
+        if not (
+            node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
+            and _dotted(node.func) in _IMPORTLIB_CALLS
         ):
-            name = node.args[0].value
-            if name.startswith("."):
-                level = len(name) - len(name.lstrip("."))
-                resolved = resolve_relative(level, name.lstrip(".") or None, self.package)
-            else:
-                resolved = name
-            self._add(node.lineno, resolved)
-        self.generic_visit(node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if isinstance(node.ctx, ast.Load):
-            chain = _dotted(node)
-            if chain is not None:
-                self.chains.append(chain)
-                return  # inner Attribute nodes are prefixes of this chain
-        self.generic_visit(node)
+            return
+        name = node.args[0].value
+        if name.startswith("."):
+            level = len(name) - len(name.lstrip("."))
+            resolved = resolve_relative(level, name.lstrip(".") or None, self.package)
+        else:
+            resolved = name
+        self._add(node.lineno, resolved, (), depth)
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -238,7 +250,7 @@ def summarize(data: bytes | str, path: str, module: str, *, is_package: bool) ->
     except (SyntaxError, ValueError) as exc:
         return ModuleSummary(module, path, error=f"{type(exc).__name__}: {exc}")
     collector = _Collector(package)
-    collector.visit(tree)
+    collector.run(tree)
     reads: set[str] = set()
     for chain in collector.chains:
         head, _, rest = chain.partition(".")

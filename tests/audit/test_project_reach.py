@@ -5,8 +5,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from audit._project import ProjectIndex
-from audit._reach import conftests, reach
+from audit._reach import Reacher, conftests
+from audit._reach import reach as forward_reach
 from audit._types import Config, ImportStep
 
 
@@ -27,6 +30,18 @@ def steps(chain: tuple[ImportStep, ...], root: Path) -> list[str]:
     ]
 
 
+@pytest.fixture(params=["forward", "backward"])
+def reach(request):
+    """Both strategies must give the same answers: forward search and backward labels."""
+    if request.param == "forward":
+        return forward_reach
+
+    def backward(index, test, target, names):
+        return Reacher(index, threshold=0).reach(test, target, names)
+
+    return backward
+
+
 APP = {
     "app/__init__.py": "",
     "app/crud.py": "async def reserve_message(): ...\n",
@@ -36,7 +51,7 @@ APP = {
 }
 
 
-def test_transitive_chain_ends_at_the_from_import(tmp_path):
+def test_transitive_chain_ends_at_the_from_import(tmp_path, reach):
     write(tmp_path, {**APP, "tests/test_x.py": "import json\nfrom app.api import handler\n"})
     r = reach(index_for(tmp_path), tmp_path / "tests/test_x.py", "app.crud", {"reserve_message"})
     assert steps(r.chains["reserve_message"], tmp_path) == [
@@ -46,13 +61,13 @@ def test_transitive_chain_ends_at_the_from_import(tmp_path):
     ]
 
 
-def test_names_not_imported_in_the_closure_are_not_reached(tmp_path):
+def test_names_not_imported_in_the_closure_are_not_reached(tmp_path, reach):
     write(tmp_path, {**APP, "tests/test_x.py": "import app.api\n"})
     r = reach(index_for(tmp_path), tmp_path / "tests/test_x.py", "app.crud", {"add_message"})
     assert r.chains == {}
 
 
-def test_function_level_imports_and_importlib_literals_are_followed(tmp_path):
+def test_function_level_imports_and_importlib_literals_are_followed(tmp_path, reach):
     write(
         tmp_path,
         {
@@ -72,7 +87,7 @@ def test_function_level_imports_and_importlib_literals_are_followed(tmp_path):
     ]
 
 
-def test_conftest_files_up_to_the_root_are_in_the_closure(tmp_path):
+def test_conftest_files_up_to_the_root_are_in_the_closure(tmp_path, reach):
     write(
         tmp_path,
         {
@@ -91,7 +106,9 @@ def test_conftest_files_up_to_the_root_are_in_the_closure(tmp_path):
     ]
 
 
-def test_a_package_init_that_imports_the_name_is_reached_through_a_submodule_import(tmp_path):
+def test_a_package_init_that_imports_the_name_is_reached_through_a_submodule_import(
+    tmp_path, reach
+):
     write(
         tmp_path,
         {
@@ -108,7 +125,7 @@ def test_a_package_init_that_imports_the_name_is_reached_through_a_submodule_imp
     ]
 
 
-def test_the_faked_modules_own_imports_are_not_followed(tmp_path):
+def test_the_faked_modules_own_imports_are_not_followed(tmp_path, reach):
     write(
         tmp_path,
         {
@@ -122,7 +139,7 @@ def test_the_faked_modules_own_imports_are_not_followed(tmp_path):
     assert r.chains == {}
 
 
-def test_the_shortest_chain_is_reported_and_cycles_terminate(tmp_path):
+def test_the_shortest_chain_is_reported_and_cycles_terminate(tmp_path, reach):
     write(
         tmp_path,
         {
@@ -137,13 +154,13 @@ def test_the_shortest_chain_is_reported_and_cycles_terminate(tmp_path):
     assert steps(r.chains["x"], tmp_path) == ["tests/test_x.py:1 app.b", "app/b.py:2 app.crud"]
 
 
-def test_the_test_file_importing_the_name_itself_is_a_one_step_chain(tmp_path):
+def test_the_test_file_importing_the_name_itself_is_a_one_step_chain(tmp_path, reach):
     write(tmp_path, {**APP, "tests/test_x.py": "\n\nfrom app.crud import reserve_message\n"})
     r = reach(index_for(tmp_path), tmp_path / "tests/test_x.py", "app.crud", {"reserve_message"})
     assert steps(r.chains["reserve_message"], tmp_path) == ["tests/test_x.py:3 app.crud"]
 
 
-def test_sibling_helper_modules_of_rootless_tests_resolve(tmp_path):
+def test_sibling_helper_modules_of_rootless_tests_resolve(tmp_path, reach):
     write(
         tmp_path,
         {
@@ -158,4 +175,25 @@ def test_sibling_helper_modules_of_rootless_tests_resolve(tmp_path):
     assert steps(r.chains["reserve_message"], tmp_path) == [
         "tests/unit/test_x.py:1 helpers",
         "tests/unit/helpers.py:1 app.crud",
+    ]
+
+
+def test_a_test_outside_the_roots_still_reaches_project_modules(tmp_path, reach):
+    write(
+        tmp_path,
+        {
+            "src/app/__init__.py": "",
+            "src/app/crud.py": "",
+            "src/app/service.py": "from app.crud import reserve_message\n",
+            "extra/test_z.py": "import app.service\n",
+        },
+    )
+    index = ProjectIndex(
+        Config(root=tmp_path.resolve(), src=(tmp_path / "src",), tests=(tmp_path / "tests",))
+    )
+    r = reach(index, tmp_path / "extra/test_z.py", "app.crud", {"reserve_message", "other"})
+    assert set(r.chains) == {"reserve_message"}
+    assert steps(r.chains["reserve_message"], tmp_path) == [
+        "extra/test_z.py:1 app.service",
+        "src/app/service.py:1 app.crud",
     ]
