@@ -253,7 +253,7 @@ def fix_file(
         decoded = decode(result.data)
         new_text = backend.fix_source(decoded.text, path, fixes, stubs=stubs)
         if new_text == decoded.text:
-            return FileFix(path, 0, False)
+            return FileFix(path, 0, False, error="The fixer found nothing it could change.")
         compile(new_text, path, "exec", dont_inherit=True)
         new_data = encode(decoded, new_text)
     except SyntaxError as exc:

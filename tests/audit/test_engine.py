@@ -276,3 +276,14 @@ def test_unfixable_sites_stay_in_remaining(tmp_path):
     )
     assert result.files == ()
     assert [f.fixable for f in result.remaining] == [False, False]
+
+
+def test_a_fixer_that_changes_nothing_is_reported(tmp_path):
+    write(tmp_path, {**APP, "tests/test_x.py": TEST})
+    cfg = config(tmp_path)
+    backend = Backend(BACKEND.might_have_sites, find_sites, lambda source, *a, **k: source)
+    result = run_fix(list(cfg.tests), cfg, backend, diff=False)
+    [outcome] = result.files
+    assert outcome.error == "The fixer found nothing it could change."
+    assert not outcome.written
+    assert len(result.remaining) == 2
