@@ -1,9 +1,9 @@
 """pytest plugin of mockharness: store, pipeline and module-mock fixtures.
 
 Fixtures ``fake_store``, ``sqlite_store``, ``persistence_pipeline`` and ``mock_module``;
-ini option ``mock_module_strict``. Every fixture is a synchronous generator, so it works under any async plugin: the store is
-made current with ``use_store`` (a ContextVar) in the test's context, which pytest-asyncio
-copies into the task that runs an async test.
+ini option ``mock_module_strict``. Every fixture is a synchronous generator, so it works
+under any async plugin: the store is made current with ``use_store`` (a ContextVar) in the
+test's context, which pytest-asyncio copies into the task that runs an async test.
 """
 
 from __future__ import annotations
