@@ -95,6 +95,8 @@ def analyse_file(path: Path, backend: Backend, index: ProjectIndex) -> FileResul
             return result
         text = decode(data).text
         found = backend.find_sites(text, str(path))
+        if not isinstance(found, ParseFailure) and found:
+            index.summary(path, data)  # the test's own imports, without a second read
     except Exception as exc:  # per-file work never raises
         result.notes.append(Note(str(path), 0, 0, f"The file cannot be analysed: {exc!r}."))
         return result
@@ -104,7 +106,6 @@ def analyse_file(path: Path, backend: Backend, index: ProjectIndex) -> FileResul
     result.sites = list(found)
     if result.sites:
         result.data = data
-        index.summary(path, data)  # the test's own imports, without a second read
     return result
 
 

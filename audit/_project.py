@@ -100,6 +100,8 @@ class ProjectIndex:
         self._files: list[Path] | None = None
         self._used: dict[str, dict[str, list[str]]] = {}
         self._names: dict[Path, tuple[str, Path]] = {}
+        # Bytes read by the prefilter but not parsed yet, so no file is read twice.
+        self._raw: dict[Path, bytes] = {}
         self._tests = [t.resolve() for t in config.tests]
         # Filled by the reachability layer: a file's resolved import edges.
         self.edge_cache: dict[Path, list[Any]] = {}
@@ -168,6 +170,8 @@ class ProjectIndex:
         if cached is not None:
             return cached
         module, _ = self.module_name(path)
+        raw = self._raw.pop(path, None)
+        data = data if data is not None else raw
         if data is None:
             try:
                 data = path.read_bytes()
@@ -206,11 +210,13 @@ class ProjectIndex:
             for path in self.files():
                 data: bytes | None = None
                 if path not in self._summaries:  # files() are resolved already
+                    data = self._raw.get(path)
                     try:
-                        data = path.read_bytes()
+                        data = data if data is not None else path.read_bytes()
                     except OSError:
                         continue
                     if not any(n in data for n in needles):
+                        self._raw[path] = data
                         continue
                 self._collect(self.summary(path, data), wanted)
         return {t: self._used[t] for t in targets}

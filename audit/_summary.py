@@ -247,7 +247,7 @@ def summarize(data: bytes | str, path: str, module: str, *, is_package: bool) ->
     package = module if is_package else module.rpartition(".")[0]
     try:
         tree = ast.parse(data, filename=path)
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return ModuleSummary(module, path, error=f"{type(exc).__name__}: {exc}")
     collector = _Collector(package)
     collector.run(tree)
