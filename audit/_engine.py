@@ -9,8 +9,12 @@ from __future__ import annotations
 import contextlib
 import difflib
 import importlib
+import os
+import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, cast
 
@@ -82,8 +86,8 @@ def _hidden(path: Path, base: Path) -> bool:
     return any(p.startswith(".") or p in ("__pycache__", "node_modules") for p in parts)
 
 
-def analyse_file(path: Path, backend: Backend, index: ProjectIndex) -> FileResult:
-    """Find the sites of one file; every failure becomes a note."""
+def analyse_file(path: Path, backend: Backend) -> FileResult:
+    """Find the sites of one file; every failure becomes a note. Runs in worker processes."""
     result = FileResult(path)
     try:
         data = path.read_bytes()
@@ -95,8 +99,6 @@ def analyse_file(path: Path, backend: Backend, index: ProjectIndex) -> FileResul
             return result
         text = decode(data).text
         found = backend.find_sites(text, str(path))
-        if not isinstance(found, ParseFailure) and found:
-            index.summary(path, data)  # the test's own imports, without a second read
     except Exception as exc:  # per-file work never raises
         result.notes.append(Note(str(path), 0, 0, f"The file cannot be analysed: {exc!r}."))
         return result
@@ -190,10 +192,35 @@ class CheckRun:
     index: ProjectIndex
 
 
-def run_check(paths: Sequence[Path], config: Config, backend: Backend) -> CheckRun:
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+def analyse_all(files: Sequence[Path], backend: Backend, jobs: int) -> list[FileResult]:
+    """Analyse files, on ``jobs`` processes (0: all cores) when there are enough of them."""
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
+        try:
+            pickle.dumps(backend)
+        except Exception:  # a backend of lambdas (tests) runs in this process
+            workers = 1
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunk = max(1, len(files) // (workers * 4))
+                return list(pool.map(analyse_file, files, repeat(backend), chunksize=chunk))
+    return [analyse_file(path, backend) for path in files]
+
+
+def run_check(
+    paths: Sequence[Path], config: Config, backend: Backend, *, jobs: int = 1
+) -> CheckRun:
     index = ProjectIndex(config)
     files = collect_files(paths, config)
-    results = [analyse_file(path, backend, index) for path in files]
+    results = analyse_all(files, backend, jobs)
+    for result in results:
+        if result.sites and result.data is not None:
+            with contextlib.suppress(Exception):  # a summary never raises; be sure
+                index.summary(result.path, result.data)  # no second read of the test
     # Required names of every target in one scan of the project.
     targets = {s.module for r in results for s in r.sites if s.provided is not None}
     with contextlib.suppress(Exception):  # per-target lookups below retry and report
@@ -278,8 +305,10 @@ def fix_file(
     return FileFix(path, added, True)
 
 
-def run_fix(paths: Sequence[Path], config: Config, backend: Backend, *, diff: bool) -> FixReport:
-    run = run_check(paths, config, backend)
+def run_fix(
+    paths: Sequence[Path], config: Config, backend: Backend, *, diff: bool, jobs: int = 1
+) -> FixReport:
+    run = run_check(paths, config, backend, jobs=jobs)
     by_file: dict[Path, list[tuple[Finding, Site]]] = {}
     for finding, site in run.pairs:
         if site.fixable:

@@ -33,11 +33,16 @@ def check(
     paths: Iterable[str | Path] | None = None,
     config: Config | None = None,
     *,
+    jobs: int = 1,
     backend: Backend | None = None,
 ) -> Report:
-    """Find module fakes that lack names; ``paths`` default to the configured tests."""
+    """Find module fakes that lack names; ``paths`` default to the configured tests.
+
+    ``jobs`` is the number of processes for site finding (0: one per core).
+    """
     config = config or load_config()
-    return run_check(_paths(paths, config), config, backend or default_backend()).report
+    chosen = _paths(paths, config)
+    return run_check(chosen, config, backend or default_backend(), jobs=jobs).report
 
 
 def fix(
@@ -45,11 +50,13 @@ def fix(
     config: Config | None = None,
     *,
     diff: bool = False,
+    jobs: int = 1,
     backend: Backend | None = None,
 ) -> FixReport:
     """Add missing names to fixable fakes (with ``diff``, compute the diffs and write nothing)."""
     config = config or load_config()
-    return run_fix(_paths(paths, config), config, backend or default_backend(), diff=diff)
+    chosen = _paths(paths, config)
+    return run_fix(chosen, config, backend or default_backend(), diff=diff, jobs=jobs)
 
 
 def missing_exports(
@@ -80,7 +87,7 @@ class Options:
     format: Format = "text"
     require: Require | None = None
     config: Path | None = None
-    jobs: int = 0  # accepted; the run is sequential for now
+    jobs: int = 0  # processes for site finding; 0 = one per core
     no_cache: bool = False
     output_file: Path | None = None
     diff: bool = False
@@ -104,7 +111,7 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
         paths: Sequence[str] = options.paths
         cwd = Path.cwd()
         if options.command == "fix":
-            result = fix(paths, config, diff=options.diff)
+            result = fix(paths, config, diff=options.diff, jobs=options.jobs)
             report, findings = result.check, result.remaining
             if options.diff:
                 out.write("".join(f.diff for f in result.files))
@@ -113,7 +120,7 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
                 return 1 if findings else 0
             text = RENDERERS[options.format](report, cwd, result)
         else:
-            report = check(paths, config)
+            report = check(paths, config, jobs=options.jobs)
             findings = report.findings
             text = RENDERERS[options.format](report, cwd, None)
     except AuditError as exc:

@@ -287,3 +287,15 @@ def test_a_fixer_that_changes_nothing_is_reported(tmp_path):
     assert outcome.error == "The fixer found nothing it could change."
     assert not outcome.written
     assert len(result.remaining) == 2
+
+
+def test_parallel_site_finding_gives_the_same_report(tmp_path):
+    from audit._engine import PARALLEL_MIN_FILES
+
+    files = {f"tests/test_{i}.py": TEST for i in range(PARALLEL_MIN_FILES + 6)}
+    write(tmp_path, {**APP, **files})
+    cfg = config(tmp_path)
+    sequential = run_check(list(cfg.tests), cfg, BACKEND, jobs=1).report
+    parallel = run_check(list(cfg.tests), cfg, BACKEND, jobs=2).report
+    assert parallel == sequential
+    assert len(parallel.findings) == 2 * len(files)
