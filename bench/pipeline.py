@@ -132,15 +132,23 @@ async def bench_store_vs_raw(
             raw.execute("ROLLBACK")
             raise
 
+    async def store_add() -> None:
+        await store.add_message(cid, "user", '"x"', meta)
+
+    async def raw_side() -> None:
+        raw_add()
+
     pairs: list[tuple[float, float]] = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(batch):
-            raw_add()
-        mid = time.perf_counter()
-        for _ in range(batch):
-            await store.add_message(cid, "user", '"x"', meta)
-        pairs.append((mid - start, time.perf_counter() - mid))
+    for round_no in range(rounds):
+        took: dict[str, float] = {}
+        order = ("raw", "store") if round_no % 2 == 0 else ("store", "raw")
+        for side in order:
+            call = raw_side if side == "raw" else store_add
+            start = time.perf_counter()
+            for _ in range(batch):
+                await call()
+            took[side] = time.perf_counter() - start
+        pairs.append((took["raw"], took["store"]))
     raw.close()
     await store.close()
     per_raw = statistics.median(a for a, _ in pairs) / batch * 1e6
@@ -156,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
     options = parser.parse_args(argv)
-    rounds, batch = (3, 20) if options.quick else (15, 100)
+    rounds, batch = (3, 20) if options.quick else (21, 100)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -172,8 +180,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{ratio:.3f} (raw {per_raw:.1f} us, store {per_store:.1f} us; "
                 f"goal <= {GOAL_STORE}: {verdict(ratio, GOAL_STORE)})"
             )
+        # The goal is set for the store's default (a file db, synchronous=FULL). The other two
+        # rows show the fixed cost of the pipeline (~2-4 us a run here) against cheaper writes.
         for label, path, synchronous in (
-            ("file db, synchronous=FULL", directory / "pipe_full.db", "FULL"),
+            ("file db, synchronous=FULL (default)", directory / "pipe_full.db", "FULL"),
             ("file db, synchronous=NORMAL", directory / "pipe_normal.db", "NORMAL"),
             ("in-memory db", ":memory:", "FULL"),
         ):
