@@ -185,3 +185,33 @@ def test_not_strict_never_asks_audit(audit_answers: list[tuple[str, list[str]]])
     with mock_module("harness.conversation_crud", {}):
         pass
     assert audit_answers == []
+
+
+def test_strict_with_the_real_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: audit.missing_exports reads a small project that imports from app.crud."""
+    (tmp_path / "pyproject.toml").write_text('[tool.mock-audit]\nsrc = ["."]\ntests = ["tests"]\n')
+    app = tmp_path / "mhapp"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "crud.py").write_text(
+        "async def add_message(): ...\nasync def reserve_message(): ...\ndef unused(): ...\n"
+    )
+    (app / "agent.py").write_text("from mhapp.crud import add_message, reserve_message\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_agent.py").write_text("import mhapp.agent\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        with (
+            pytest.raises(MissingExportsError) as caught,
+            mock_module("mhapp.crud", {"add_message": 1}, strict=True),
+        ):
+            pass
+        assert caught.value.missing == ("reserve_message",)
+        assert "mhapp.crud" not in sys.modules
+        both = {"add_message": 1, "reserve_message": 2}
+        with mock_module("mhapp.crud", both, strict=True) as fake:
+            assert sys.modules["mhapp.crud"] is fake
+    finally:
+        for name in ("mhapp", "mhapp.crud", "mhapp.agent"):
+            sys.modules.pop(name, None)
