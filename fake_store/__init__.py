@@ -12,12 +12,12 @@ from fake_store._mocker import ModuleMocker
 from fake_store._store import FakeStore, no_sleep
 
 __all__ = [
-    "SQLITE_ERRORS",
     "Call",
     "Calls",
     "FakeStore",
     "Faults",
     "ModuleMocker",
+    "SQLITE_ERRORS",
     "no_sleep",
     "sqlite_error",
 ]
