@@ -98,6 +98,15 @@ class SqliteStore:
             )
         if not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}: {retry!r}.")
+        for label, hook, method in (
+            ("indexer", indexer, "index"),
+            ("projector", projector, "project"),
+        ):
+            if hook is not None and not callable(getattr(hook, method, None)):
+                raise TypeError(
+                    f"{label} must have a callable .{method}(message) method, "
+                    f"got {type(hook).__name__}: {hook!r}."
+                )
         self.path = os.fspath(path)
         self.retry = retry
         self.indexer = indexer

@@ -181,3 +181,25 @@ async def test_every_write_is_retried(db_path: Path, blocker: sqlite3.Connection
     blocker.execute("ROLLBACK")
     assert len(sleep.waits) == len(calls)
     await store.close()
+
+
+@pytest.mark.asyncio
+async def test_pipeline_timeout_during_a_retry_wait_leaves_nothing_half_done(
+    db_path: Path, blocker: sqlite3.Connection
+) -> None:
+    from harness import Add, PersistencePipeline, PipelineTimeout
+    from harness.conversation_crud import use_store
+
+    store = SqliteStore(db_path, retry=RetryPolicy(attempts=10, delays_ms=(100,)))
+    cid = await store.create_conversation()
+    blocker.execute("BEGIN IMMEDIATE")
+    with use_store(store):
+        with pytest.raises(PipelineTimeout):
+            await PersistencePipeline(timeout=0.05).run(Add(cid, "user", "1"))
+        blocker.execute("ROLLBACK")
+        assert store._conn is not None and not store._conn.in_transaction
+        assert await store.list_messages(cid) == []
+        result = await PersistencePipeline(timeout=5).run(Add(cid, "user", "2"))
+    assert [m.content for m in await store.list_messages(cid)] == ["2"]
+    assert result.op == "add"
+    await store.close()

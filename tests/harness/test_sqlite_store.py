@@ -302,3 +302,17 @@ async def test_a_non_foreign_key_integrity_error_is_not_disguised(
     conn.close()
     with pytest.raises(sqlite3.IntegrityError, match="tools are off"):
         await store.add_message(cid, "tool", "1")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"indexer": object()}, r"indexer must have a callable \.index\(message\) method"),
+        ({"projector": "p"}, r"projector must have a callable \.project\(message\) method"),
+        ({"retry": (4, 50)}, r"retry must be a RetryPolicy, got tuple: \(4, 50\)"),
+    ],
+    ids=["indexer", "projector", "retry"],
+)
+def test_bad_collaborators(db_path: Path, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        SqliteStore(db_path, **kwargs)
