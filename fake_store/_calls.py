@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from fake_store._faults import METHODS
 
@@ -33,12 +32,13 @@ def method_name(name: object) -> str:
     )
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """One call of a store method: its arguments by name and how it ended.
 
     ``attempts`` counts write attempts (retries included); it is 0 for reads and for calls
-    rejected before any attempt (bad arguments, closed store).
+    rejected before any attempt (bad arguments, closed store). ``number`` is its position in
+    ``store.calls``. (A NamedTuple rather than a frozen dataclass: one is made per call, and
+    this keeps recording cheap.)
     """
 
     method: str
@@ -46,7 +46,7 @@ class Call:
     result: Any = None
     error: BaseException | None = None
     attempts: int = 0
-    index: int = field(default=0, compare=False)
+    number: int = 0
 
     @property
     def op(self) -> str | None:
@@ -60,7 +60,7 @@ class Call:
     def describe(self) -> str:
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.args.items())
         outcome = f"-> {self.result!r}" if self.ok else f"raised {self.error!r}"
-        return f"#{self.index} {self.method}({arguments}) {outcome}"
+        return f"#{self.number} {self.method}({arguments}) {outcome}"
 
 
 class Calls(Sequence[Call]):

@@ -27,15 +27,20 @@ T = TypeVar("T")
 
 logger = logging.getLogger("harness.store")
 
+# Metadata text is json.dumps output (no surrounding whitespace): raw_decode skips the
+# checks json.loads makes for arbitrary input. Same result as decode_metadata.
+_decode = json.JSONDecoder().raw_decode
+
 
 async def no_sleep(seconds: float) -> None:
     """Stand-in for asyncio.sleep between retries: a fake store never really waits."""
 
 
 class _Row:
-    # One stored message; metadata is kept as its JSON text, so every read decodes a fresh
-    # copy (the same round-trip SQLite's TEXT column gives).
-    __slots__ = ("content", "conversation_id", "created_at", "metadata", "role")
+    # One stored message. Metadata is kept as its JSON text (the round-trip SQLite's TEXT
+    # column gives); ``cached`` is the decoded Message, built once per version of the row and
+    # never handed out itself: callers get copies of its metadata, call records keep it.
+    __slots__ = ("cached", "content", "conversation_id", "created_at", "metadata", "role")
 
     def __init__(
         self, conversation_id: str, role: str, content: str, created_at: int, metadata: str | None
@@ -45,6 +50,7 @@ class _Row:
         self.content = content
         self.created_at = created_at
         self.metadata = metadata
+        self.cached: Message | None = None
 
 
 class FakeStore:
@@ -129,10 +135,10 @@ class FakeStore:
         def attempt() -> Message:
             return self._insert(conversation_id, role, content, encoded[0])
 
-        async def after(message: Message) -> None:
+        message = await self._write("add_message", args, validate, attempt)
+        if self.indexer is not None or self.projector is not None:
             await self._side_effects(message, skip_indexing)
-
-        return await self._write("add_message", args, validate, attempt, after)
+        return _fresh_message(message)
 
     async def reserve_message(
         self, conversation_id: str, role: str, metadata: Mapping[str, Any] | None = None
@@ -149,7 +155,7 @@ class FakeStore:
         def attempt() -> Message:
             return self._insert(conversation_id, role, RESERVED_CONTENT, encoded[0])
 
-        return await self._write("reserve_message", args, validate, attempt)
+        return _fresh_message(await self._write("reserve_message", args, validate, attempt))
 
     async def update_message_content(self, message_id: str, content: str) -> bool:
         args = {"message_id": message_id, "content": content}
@@ -164,6 +170,7 @@ class FakeStore:
             if row is None:
                 return False
             row.content = content
+            row.cached = None
             return True
 
         return await self._write("update_message_content", args, validate, attempt)
@@ -182,6 +189,7 @@ class FakeStore:
             if row is None:
                 return False
             row.metadata = merge_metadata(row.metadata, encoded[0])
+            row.cached = None
             return True
 
         return await self._write("update_message_metadata", args, validate, attempt)
@@ -210,9 +218,10 @@ class FakeStore:
             self.faults.check("get_message")
             _bind(message_id)
             row = self._rows.get(message_id)
-            return None if row is None else _message(message_id, row)
+            return None if row is None else _canonical(message_id, row)
 
-        return self._read("get_message", {"message_id": message_id}, read)
+        message = self._read("get_message", {"message_id": message_id}, read)
+        return None if message is None else _fresh_message(message)
 
     async def list_messages(self, conversation_id: str) -> list[Message]:
         def read() -> list[Message]:
@@ -221,9 +230,10 @@ class FakeStore:
             _bind(conversation_id)
             rows = self._rows
             ids = self._by_conversation.get(conversation_id, ())
-            return [_message(mid, rows[mid]) for mid in ids]
+            return [_canonical(mid, rows[mid]) for mid in ids]
 
-        return self._read("list_messages", {"conversation_id": conversation_id}, read)
+        listed = self._read("list_messages", {"conversation_id": conversation_id}, read)
+        return [_fresh_message(message) for message in listed]
 
     @property
     def closed(self) -> bool:
@@ -254,7 +264,7 @@ class FakeStore:
         self._rows[message_id] = row
         messages[message_id] = None
         self._last_created_at = created_at
-        return _message(message_id, row)
+        return _canonical(message_id, row)
 
     async def _write(
         self,
@@ -262,8 +272,9 @@ class FakeStore:
         args: dict[str, Any],
         validate: Callable[[], None],
         attempt: Callable[[], T],
-        after: Callable[[T], Any] | None = None,
     ) -> T:
+        """Validate, then run ``attempt`` with retries; record the call; return the result
+        (for messages, the canonical one: the caller hands out a fresh copy)."""
         attempts = 0
 
         def counted() -> T:
@@ -280,9 +291,7 @@ class FakeStore:
         except BaseException as error:
             self.calls.record(Call(method, args, None, error, attempts, len(self.calls)))
             raise
-        if after is not None:
-            await after(result)
-        self.calls.record(Call(method, args, _copy(result), None, attempts, len(self.calls)))
+        self.calls.record(Call(method, args, result, None, attempts, len(self.calls)))
         return result
 
     def _read(self, method: str, args: dict[str, Any], read: Callable[[], T]) -> T:
@@ -292,7 +301,7 @@ class FakeStore:
         except BaseException as error:
             self.calls.record(Call(method, args, None, error, 0, len(self.calls)))
             raise
-        self.calls.record(Call(method, args, _copy(result), None, 0, len(self.calls)))
+        self.calls.record(Call(method, args, result, None, 0, len(self.calls)))
         return result
 
     def _check_open(self) -> None:
@@ -309,7 +318,7 @@ class FakeStore:
 
 async def _quietly(what: str, hook: Callable[[Message], Any], message: Message) -> None:
     try:
-        outcome = hook(_copy(message))
+        outcome = hook(_fresh_message(message))
         if inspect.isawaitable(outcome):
             await outcome
     except Exception:
@@ -330,26 +339,56 @@ def _bind(*values: str | None) -> None:
             value.encode("utf-8")
 
 
-def _message(message_id: str, row: _Row) -> Message:
-    metadata = None if row.metadata is None else json.loads(row.metadata)
-    return Message(message_id, row.conversation_id, row.role, row.content, row.created_at, metadata)
-
-
-def _copy(value: T) -> T:
-    """A copy of a result that shares no mutable metadata dict with what the caller got."""
-    if isinstance(value, Message):
-        if value.metadata is None:
-            return value
-        return Message(  # type: ignore[return-value]
-            value.id,
-            value.conversation_id,
-            value.role,
-            value.content,
-            value.created_at,
-            json.loads(json.dumps(value.metadata)),
+def _canonical(message_id: str, row: _Row) -> Message:
+    message = row.cached
+    if message is None:
+        metadata = None if row.metadata is None else _decode(row.metadata)[0]
+        # Filled through __dict__, as _fresh_message clones: skips the frozen __init__.
+        message = object.__new__(Message)
+        message.__dict__.update(
+            id=message_id,
+            conversation_id=row.conversation_id,
+            role=row.role,
+            content=row.content,
+            created_at=row.created_at,
+            metadata=metadata,
         )
-    if isinstance(value, list):
-        return [_copy(item) for item in value]  # type: ignore[return-value]
+        row.cached = message
+    return message
+
+
+def _fresh_message(message: Message) -> Message:
+    metadata = message.metadata
+    if metadata is None:
+        return message  # frozen and all-immutable: safe to share
+    # Cloning through __dict__ skips the frozen dataclass's __init__ (one object.__setattr__
+    # per field), which halves the cost of every read; the clone is an equal Message.
+    clone = object.__new__(Message)
+    fields = clone.__dict__
+    fields.update(message.__dict__)
+    fields["metadata"] = _copy_metadata(metadata)
+    return clone
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
+def _copy_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    # Decoded JSON holds only dicts, lists and immutable scalars: a flat dict (the common
+    # case) needs only dict.copy; nested ones a walk that is still far cheaper than deepcopy.
+    for item in metadata.values():
+        if type(item) in _CONTAINERS:
+            copied: dict[str, Any] = _deep_copy(metadata)
+            return copied
+    return metadata.copy()
+
+
+def _deep_copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _deep_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_deep_copy(item) for item in value]
     return value
 
 

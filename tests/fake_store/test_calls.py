@@ -38,8 +38,8 @@ def test_every_call_is_recorded_with_its_arguments_and_outcome() -> None:
     assert update.result is True and update.op == "update_content"
     assert isinstance(add.error, ConversationNotFound) and not add.ok and add.attempts == 1
     assert get.op is None and get.attempts == 0 and get.result.content == '"done"'
-    assert [call.index for call in store.calls] == list(range(6))
-    assert close == Call("close", {}, None, None, 0)
+    assert [call.number for call in store.calls] == list(range(6))
+    assert close == Call("close", {}, None, None, 0, 5)
 
 
 def test_recorded_values_are_snapshots() -> None:
