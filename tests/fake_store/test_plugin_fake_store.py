@@ -45,6 +45,19 @@ USES_CRUD = """
         asyncio.run(fake_store.add_message("c", "user", str(n)))
 
 
+    @pytest.mark.asyncio(loop_scope="module")
+    async def test_module_loop_sees_it(fake_store):
+        assert crud.current_store() is fake_store
+
+
+    @pytest.mark.asyncio(loop_scope="session")
+    async def test_session_loop_sees_it(fake_store):
+        assert crud.current_store() is fake_store
+        task = asyncio.create_task(crud.list_messages("c"))
+        assert await task == []
+        assert fake_store.calls.methods() == ["list_messages"]
+
+
     def test_the_store_is_no_longer_current_after_its_test():
         assert not isinstance(crud.current_store(), FakeStore)
 """
@@ -53,7 +66,7 @@ USES_CRUD = """
 def test_fixture_in_sync_and_async_strict_tests(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USES_CRUD)
     result = pytester.runpytest_subprocess("-o", "asyncio_mode=strict")
-    result.assert_outcomes(passed=9)
+    result.assert_outcomes(passed=11)
 
 
 def test_fixture_under_xdist(pytester: pytest.Pytester) -> None:
@@ -64,7 +77,7 @@ def test_fixture_under_xdist(pytester: pytest.Pytester) -> None:
         )
     )
     result = pytester.runpytest_subprocess("-n", "2", "-o", "asyncio_mode=strict")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
     result.stdout.fnmatch_lines(["*2 workers*"])
 
 
