@@ -68,6 +68,18 @@ class FakeStore:
         indexer: Indexer | None = None,
         projector: Projector | None = None,
     ) -> None:
+        # Checked and worded as SqliteStore checks its own arguments.
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}: {retry!r}.")
+        for label, hook, method in (
+            ("indexer", indexer, "index"),
+            ("projector", projector, "project"),
+        ):
+            if hook is not None and not callable(getattr(hook, method, None)):
+                raise TypeError(
+                    f"{label} must have a callable .{method}(message) method, "
+                    f"got {type(hook).__name__}: {hook!r}."
+                )
         self.retry = retry if retry is not None else RetryPolicy(sleep=no_sleep)
         self.indexer = indexer
         self.projector = projector
