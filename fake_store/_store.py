@@ -40,17 +40,34 @@ class _Row:
     # One stored message. Metadata is kept as its JSON text (the round-trip SQLite's TEXT
     # column gives); ``cached`` is the decoded Message, built once per version of the row and
     # never handed out itself: callers get copies of its metadata, call records keep it.
-    __slots__ = ("cached", "content", "conversation_id", "created_at", "metadata", "role")
+    __slots__ = (
+        "cached",
+        "content",
+        "conversation_id",
+        "created_at",
+        "flat",
+        "message_id",
+        "metadata",
+        "role",
+    )
 
     def __init__(
-        self, conversation_id: str, role: str, content: str, created_at: int, metadata: str | None
+        self,
+        message_id: str,
+        conversation_id: str,
+        role: str,
+        content: str,
+        created_at: int,
+        metadata: str | None,
     ) -> None:
+        self.message_id = message_id
         self.conversation_id = conversation_id
         self.role = role
         self.content = content
         self.created_at = created_at
         self.metadata = metadata
         self.cached: Message | None = None
+        self.flat = False  # metadata of ``cached`` holds no dict or list (set with it)
 
 
 class FakeStore:
@@ -225,27 +242,32 @@ class FakeStore:
     # --- reads --------------------------------------------------------------------
 
     async def get_message(self, message_id: str) -> Message | None:
+        row: _Row | None = None
+
         def read() -> Message | None:
+            nonlocal row
             check_str("message_id", message_id)
             self.faults.check("get_message")
             _bind(message_id)
             row = self._rows.get(message_id)
-            return None if row is None else _canonical(message_id, row)
+            return None if row is None else _canonical(row)
 
-        message = self._read("get_message", {"message_id": message_id}, read)
-        return None if message is None else _fresh_message(message)
+        self._read("get_message", {"message_id": message_id}, read)
+        return None if row is None else _fresh_row(row)
 
     async def list_messages(self, conversation_id: str) -> list[Message]:
+        selected: list[_Row] = []
+
         def read() -> list[Message]:
             check_str("conversation_id", conversation_id)
             self.faults.check("list_messages")
             _bind(conversation_id)
             rows = self._rows
-            ids = self._by_conversation.get(conversation_id, ())
-            return [_canonical(mid, rows[mid]) for mid in ids]
+            selected.extend(rows[mid] for mid in self._by_conversation.get(conversation_id, ()))
+            return [row.cached or _canonical(row) for row in selected]
 
-        listed = self._read("list_messages", {"conversation_id": conversation_id}, read)
-        return [_fresh_message(message) for message in listed]
+        self._read("list_messages", {"conversation_id": conversation_id}, read)
+        return [_fresh_row(row) for row in selected]
 
     @property
     def closed(self) -> bool:
@@ -272,11 +294,11 @@ class FakeStore:
             raise ConversationNotFound(conversation_id)
         created_at = next_timestamp(self._last_created_at)
         message_id = new_id()
-        row = _Row(conversation_id, role, content, created_at, metadata)
+        row = _Row(message_id, conversation_id, role, content, created_at, metadata)
         self._rows[message_id] = row
         messages[message_id] = None
         self._last_created_at = created_at
-        return _canonical(message_id, row)
+        return _canonical(row)
 
     async def _write(
         self,
@@ -351,14 +373,17 @@ def _bind(*values: str | None) -> None:
             value.encode("utf-8")
 
 
-def _canonical(message_id: str, row: _Row) -> Message:
+def _canonical(row: _Row) -> Message:
     message = row.cached
     if message is None:
         metadata = None if row.metadata is None else _decode(row.metadata)[0]
+        row.flat = metadata is not None and not any(
+            type(item) in _CONTAINERS for item in metadata.values()
+        )
         # Filled through __dict__, as _fresh_message clones: skips the frozen __init__.
         message = object.__new__(Message)
         message.__dict__.update(
-            id=message_id,
+            id=row.message_id,
             conversation_id=row.conversation_id,
             role=row.role,
             content=row.content,
@@ -367,6 +392,24 @@ def _canonical(message_id: str, row: _Row) -> Message:
         )
         row.cached = message
     return message
+
+
+def _fresh_row(row: _Row) -> Message:
+    """A caller's copy of the (already built) canonical message of ``row``."""
+    message = row.cached
+    assert message is not None
+    metadata = message.metadata
+    if metadata is None:
+        return message
+    fields = message.__dict__.copy()
+    fields["metadata"] = metadata.copy() if row.flat else _deep_copy(metadata)
+    clone = _new_object(Message)
+    _set_attribute(clone, "__dict__", fields)
+    return clone
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__  # a frozen dataclass refuses plain attribute setting
 
 
 def _fresh_message(message: Message) -> Message:
