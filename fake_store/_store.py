@@ -380,7 +380,7 @@ def _canonical(row: _Row) -> Message:
         row.flat = metadata is not None and not any(
             type(item) in _CONTAINERS for item in metadata.values()
         )
-        # Filled through __dict__, as _fresh_message clones: skips the frozen __init__.
+        # Filled through __dict__, as _clone does: skips the frozen __init__.
         message = object.__new__(Message)
         message.__dict__.update(
             id=row.message_id,
@@ -400,45 +400,36 @@ def _fresh_row(row: _Row) -> Message:
     assert message is not None
     metadata = message.metadata
     if metadata is None:
+        return message  # frozen and all-immutable: safe to share
+    return _clone(message, metadata.copy() if row.flat else _deep_copy(metadata))
+
+
+def _fresh_message(message: Message) -> Message:
+    """A caller's copy of a canonical message (when its row's flatness is not at hand)."""
+    metadata = message.metadata
+    if metadata is None:
         return message
+    flat = not any(type(item) in _CONTAINERS for item in metadata.values())
+    return _clone(message, metadata.copy() if flat else _deep_copy(metadata))
+
+
+_CONTAINERS = frozenset({dict, list})
+_new_object = object.__new__
+_set_attribute = object.__setattr__  # a frozen dataclass refuses plain attribute setting
+
+
+def _clone(message: Message, metadata: dict[str, Any]) -> Message:
+    # An equal Message with its own metadata. Built through __dict__, which skips the frozen
+    # dataclass's __init__ (one object.__setattr__ per field) and halves the cost of a read.
     fields = message.__dict__.copy()
-    fields["metadata"] = metadata.copy() if row.flat else _deep_copy(metadata)
+    fields["metadata"] = metadata
     clone = _new_object(Message)
     _set_attribute(clone, "__dict__", fields)
     return clone
 
 
-_new_object = object.__new__
-_set_attribute = object.__setattr__  # a frozen dataclass refuses plain attribute setting
-
-
-def _fresh_message(message: Message) -> Message:
-    metadata = message.metadata
-    if metadata is None:
-        return message  # frozen and all-immutable: safe to share
-    # Cloning through __dict__ skips the frozen dataclass's __init__ (one object.__setattr__
-    # per field), which halves the cost of every read; the clone is an equal Message.
-    clone = object.__new__(Message)
-    fields = clone.__dict__
-    fields.update(message.__dict__)
-    fields["metadata"] = _copy_metadata(metadata)
-    return clone
-
-
-_CONTAINERS = frozenset({dict, list})
-
-
-def _copy_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
-    # Decoded JSON holds only dicts, lists and immutable scalars: a flat dict (the common
-    # case) needs only dict.copy; nested ones a walk that is still far cheaper than deepcopy.
-    for item in metadata.values():
-        if type(item) in _CONTAINERS:
-            copied: dict[str, Any] = _deep_copy(metadata)
-            return copied
-    return metadata.copy()
-
-
 def _deep_copy(value: Any) -> Any:
+    # Decoded JSON holds only dicts, lists and immutable scalars: far cheaper than deepcopy.
     kind = type(value)
     if kind is dict:
         return {key: _deep_copy(item) for key, item in value.items()}

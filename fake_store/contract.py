@@ -452,6 +452,30 @@ class MessageStoreContract:
         assert final is not None and final.metadata == {"list": [1], "n": {"x": 1}}
         assert run(lambda: store.list_messages("c")) == [final]
 
+    def test_every_read_hands_out_its_own_metadata(self, store: MessageStore) -> None:
+        async def scenario() -> list[Message]:
+            await store.create_conversation("c")
+            added = await store.add_message("c", "user", "x", {"flat": 1})
+            reserved = await store.reserve_message("c", "assistant", {"flat": 2})
+            handed_out = [
+                added,
+                reserved,
+                *(await store.list_messages("c")),
+                *(await store.list_messages("c")),
+            ]
+            for fetched in (
+                await store.get_message(added.id),
+                await store.get_message(reserved.id),
+            ):
+                assert fetched is not None
+                handed_out.append(fetched)
+            for message in handed_out:
+                assert message.metadata is not None
+                message.metadata["flat"] = "mutated"
+            return await store.list_messages("c")
+
+        assert [m.metadata for m in run(scenario)] == [{"flat": 1}, {"flat": 2}]
+
     # --- close -------------------------------------------------------------------------
 
     def test_every_call_after_close_raises(self, store: MessageStore) -> None:
