@@ -5,13 +5,18 @@ Both ``SqliteStore`` and ``FakeStore`` call these so they cannot drift apart.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from harness._types import ROLES
+
+# One encoder built once: json.dumps with keyword arguments builds a new one per call,
+# which was a third of the fake store's cost per write.
+_encode = json.JSONEncoder(allow_nan=False).encode
 
 
 def check_str(name: str, value: object) -> str:
@@ -36,7 +41,7 @@ def encode_metadata(name: str, metadata: object) -> str | None:
             f"{name} must be a mapping or None, got {type(metadata).__name__}: {metadata!r}."
         )
     try:
-        return json.dumps(dict(metadata), allow_nan=False, sort_keys=False)
+        return _encode(dict(metadata))
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} is not JSON-serialisable: {error}.") from None
 
@@ -53,11 +58,21 @@ def merge_metadata(current: str | None, updates_json: str) -> str:
     """Shallow-merge already-encoded ``updates`` into the stored metadata text."""
     merged = decode_metadata(current) or {}
     merged.update(json.loads(updates_json))
-    return json.dumps(merged, allow_nan=False)
+    return _encode(merged)
+
+
+# Ids are 32 hex digits, like uuid4().hex: a random 64-bit prefix drawn once per process
+# (again after a fork) and a counter. Unique across processes sharing one database file,
+# and several times cheaper than uuid4 on every write.
+_id_state: tuple[int, str, itertools.count[int]] | None = None
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    global _id_state
+    state = _id_state
+    if state is None or state[0] != os.getpid():
+        state = _id_state = (os.getpid(), os.urandom(8).hex(), itertools.count())
+    return f"{state[1]}{next(state[2]):016x}"
 
 
 def next_timestamp(last: int) -> int:
