@@ -443,7 +443,8 @@ class _Generator:
             parts.append(block)
             length += len(block) + 1
             k += 1
-        return "\n\n".join(p.rstrip("\n") for p in parts if p) + "\n"
+        # Two blank lines between top-level blocks, as formatters leave them.
+        return "\n\n\n".join(p.rstrip("\n") for p in parts if p) + "\n"
 
     def test_block(self, func: str, k: int) -> str:
         rng = self.rng
@@ -645,8 +646,7 @@ def _w_mock_module_lambda(
         f"{_dict_entries(provided, 3)}\n"
         "        },\n"
         "    ) as fake:\n"
-        f"{_indent(use, 2)}\n"
-        f'        assert sys.modules["{target}"] is fake\n'
+        f"{_indent([*use, f'assert sys.modules[{target!r}] is fake'], 2)}\n"
     )
 
 
@@ -740,8 +740,9 @@ def _w_mocker_patch_dict(
 
 def _w_dict_spread(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
     base, extra = provided[:-1], provided[-1:]
+    base_text = f"{{\n{_dict_entries(base, 1)}\n}}" if base else "{}"
     return _MOCKS + _HARNESS, (
-        f"BASE_STORE_{i} = {{\n{_dict_entries(base, 1)}\n}}\n"
+        f"BASE_STORE_{i} = {base_text}\n"
         "\n\n"
         f"def test_fake_store_{i}():\n"
         f'    with mock_module("{target}", {{**BASE_STORE_{i}, '
