@@ -4,6 +4,8 @@ This is the test the story is about: its fake CRUD module was written before
 ``reserve_message`` existed, and ``assistant.worker`` imports
 ``assistant.persistence``, which does ``from assistant.conversation_crud import
 reserve_message``. Until the fake declares that name, importing the worker fails.
+(Its author added ``update_message_content`` to it a release ago, when streaming
+landed; nobody came back for ``reserve_message``.)
 """
 
 from __future__ import annotations
