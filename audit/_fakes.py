@@ -1,0 +1,504 @@
+"""What a fake provides: follow an expression to the object that replaces a module.
+
+``Resolver.fake`` answers with a ``Fake``: the names it declares (None when it
+accepts any attribute, is None, or is the real module), a note when it cannot be
+analysed, and an edit target telling the fixer where a new name goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from ._scopes import AttrAdd, Binding, Collected, Scope, dotted, string_value
+from ._types import FakeForm
+
+MOCK_CLASSES = frozenset(
+    {"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock", "PropertyMock"}
+)
+# Keyword arguments of the mock classes that configure the mock rather than name attributes.
+MOCK_PARAMS = frozenset(
+    {
+        "spec",
+        "spec_set",
+        "side_effect",
+        "return_value",
+        "wraps",
+        "name",
+        "parent",
+        "unsafe",
+        "new",
+        "new_callable",
+        "instance",
+        "_spec_as_instance",
+        "_eat_self",
+        "_new_name",
+        "_new_parent",
+        "_spec_class",
+        "_spec_state",
+    }
+)
+MAX_DEPTH = 12
+
+
+# --- where the fixer adds a name ---
+
+
+@dataclass(frozen=True, eq=False)
+class DictTarget:
+    node: cst.Dict
+    before: cst.BaseDictElement | None = None  # insert before this (a helper's **kwargs spread)
+
+
+@dataclass(frozen=True, eq=False)
+class CallTarget:
+    node: cst.Call  # SimpleNamespace(...) / dict(...) / Mock(...): names become keywords
+    star: cst.Arg | None = None  # the helper's ``**kwargs``: new names merge in before it
+
+
+@dataclass(frozen=True, eq=False)
+class AttrTarget:
+    var: str
+    after: cst.SimpleStatementLine  # new ``var.name = stub`` lines go after this one
+
+
+@dataclass(frozen=True, eq=False)
+class SpecTarget:
+    node: cst.List | cst.Tuple | cst.Set
+
+
+EditTarget = DictTarget | CallTarget | AttrTarget | SpecTarget
+
+
+@dataclass(frozen=True, eq=False)
+class Fake:
+    form: FakeForm | None
+    provided: frozenset[str] | None
+    note: str | None = None
+    target: EditTarget | None = None
+    key: cst.CSTNode | None = None  # the definition sites sharing this fake share
+    lines: tuple[int, ...] = ()  # lines that build the fake (for suppression comments)
+
+
+def permissive() -> Fake:
+    return Fake(None, None)
+
+
+def unknown(note: str) -> Fake:
+    return Fake(None, None, note=note)
+
+
+@dataclass(frozen=True)
+class Kwargs:
+    """Inside a helper called with keywords: its ``**param`` stands for these names."""
+
+    param: str
+    names: frozenset[str] | None  # None when the call site passes ``**something`` unknown
+
+
+class Resolver:
+    def __init__(self, collected: Collected, positions: dict[cst.CSTNode, CodeRange]) -> None:
+        self.c = collected
+        self.positions = positions
+
+    def line(self, node: cst.CSTNode) -> int:
+        pos = self.positions.get(node)
+        return pos.start.line if pos is not None else 0
+
+    # --- names of things ---
+
+    def qualified(self, node: cst.BaseExpression) -> tuple[str, bool] | None:
+        """Dotted name with the import alias of its root applied, and whether it was imported."""
+        name = dotted(node)
+        if name is None:
+            return None
+        root, _, rest = name.partition(".")
+        real = self.c.aliases.get(root)
+        if real is None:
+            return name, False
+        full = f"{real}.{rest}" if rest else real
+        if full == "mock" or full.startswith("mock."):  # the standalone backport
+            full = "unittest." + full
+        return full, True
+
+    def is_sys_modules(self, node: cst.BaseExpression) -> bool:
+        if string_value(node) == "sys.modules":
+            return True
+        q = self.qualified(node)
+        return q is not None and q == ("sys.modules", True)
+
+    def _is(self, node: cst.BaseExpression, module: str, names: frozenset[str]) -> str | None:
+        """The class name when ``node`` names one of ``names`` from ``module`` (or unimported)."""
+        q = self.qualified(node)
+        if q is None:
+            return None
+        full, imported = q
+        last = full.rsplit(".", 1)[-1]
+        if last not in names:
+            return None
+        # ``mocker.MagicMock`` and star imports name the class without an import we saw.
+        if full == f"{module}.{last}" or not imported:
+            return last
+        return None
+
+    def string(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+        """A constant string: literal, module-level constant, ``a + b``, ``mod.__name__``."""
+        value = string_value(node)
+        if value is not None or depth > MAX_DEPTH:
+            return value
+        if isinstance(node, cst.Name):
+            found = scope.lookup(node.value, self.line(node))
+            if found is None:
+                return None
+            binding, where = found
+            if binding.kind == "assign" and binding.value is not None:
+                return self.string(binding.value, where, depth + 1)
+            return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left = self.string(node.left, scope, depth + 1)
+            right = self.string(node.right, scope, depth + 1)
+            return None if left is None or right is None else left + right
+        if isinstance(node, cst.Attribute) and node.attr.value == "__name__":
+            real = self.real_module(node.value, scope)
+            return real
+        return None
+
+    def real_module(self, node: cst.BaseExpression, scope: Scope) -> str | None:
+        """The dotted module an imported name (or attribute chain of one) refers to."""
+        name = dotted(node)
+        if name is None:
+            return None
+        root, _, rest = name.partition(".")
+        found = scope.lookup(root, self.line(node))
+        if found is None or found[0].kind != "import" or found[0].real is None:
+            return None
+        return f"{found[0].real}.{rest}" if rest else found[0].real
+
+    # --- fakes ---
+
+    def fake(
+        self,
+        node: cst.BaseExpression,
+        scope: Scope,
+        *,
+        factory: bool = False,
+        kwargs: Kwargs | None = None,
+        depth: int = 0,
+    ) -> Fake:
+        if depth > MAX_DEPTH:
+            return unknown("The fake is defined through too many indirections to follow.")
+        if isinstance(node, cst.Name) and node.value == "None":
+            return permissive()  # an import blocker
+        if isinstance(node, cst.Dict):
+            return self._dict(node, scope, kwargs, depth)
+        if isinstance(node, cst.Lambda):
+            if factory:
+                return self.fake(node.body, scope, kwargs=kwargs, depth=depth + 1)
+            return unknown("The fake is a lambda, not a module-like object.")
+        if isinstance(node, cst.Call):
+            return self._call(node, scope, kwargs, depth)
+        if isinstance(node, cst.Name):
+            return self._name(node, scope, factory, kwargs, depth)
+        if isinstance(node, cst.Subscript) and self.is_sys_modules(node.value):
+            return permissive()  # whatever is installed already (usually the real module)
+        if self.real_module(node, scope) is not None:
+            return permissive()  # ``pkg.mod`` after ``import pkg.mod``: the real module
+        code = cst.Module([]).code_for_node(node)
+        if len(code) > 40:
+            code = code[:37] + "..."
+        return unknown(f"The fake {code!r} is not a form mock-audit can analyse.")
+
+    def _dict(self, node: cst.Dict, scope: Scope, kwargs: Kwargs | None, depth: int) -> Fake:
+        names: set[str] = set()
+        before: cst.BaseDictElement | None = None
+        form: FakeForm = "dict"
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = self.string(element.key, scope)
+                if key is None:
+                    return unknown("The fake dict has a key that is not a constant string.")
+                names.add(key)
+                continue
+            spread = element.value
+            if kwargs is not None and isinstance(spread, cst.Name) and spread.value == kwargs.param:
+                if kwargs.names is None:
+                    return unknown(f"The helper's **{kwargs.param} comes from an unknown mapping.")
+                names |= kwargs.names
+                before = before or element
+                form = "kwargs_helper"
+                continue
+            inner = self.fake(spread, scope, depth=depth + 1)
+            if inner.note is not None or inner.provided is None:
+                return (
+                    inner
+                    if inner.note is not None
+                    else unknown("The fake dict spreads a mapping mock-audit cannot follow.")
+                )
+            names |= inner.provided
+        return Fake(
+            form,
+            frozenset(names),
+            target=DictTarget(node, before),
+            key=node,
+            lines=(self.line(node),),
+        )
+
+    def _call(self, node: cst.Call, scope: Scope, kwargs: Kwargs | None, depth: int) -> Fake:
+        func = node.func
+        if self._is(func, "types", frozenset({"ModuleType"})) or _is_type_of_sys(func):
+            # Inline: nothing added later can be seen, and there is no name to add to.
+            return Fake("module_type", frozenset(), key=node, lines=(self.line(node),))
+        if self._is(func, "types", frozenset({"SimpleNamespace"})) or dotted(func) == "dict":
+            return self._keywords(node, scope, kwargs, depth)
+        mock = self._is(func, "unittest.mock", MOCK_CLASSES)
+        if mock is not None:
+            return self._mock(node, scope, depth)
+        q = self.qualified(func)
+        full = q[0] if q else ""
+        if full.endswith("create_autospec") or full in (
+            "importlib.import_module",
+            "__import__",
+            "import_module",
+        ):
+            return permissive()  # spec'd from the real object, or the real module itself
+        if isinstance(func, cst.Name):
+            found = scope.lookup(func.value, self.line(func))
+            if found is not None:
+                binding = found[0]
+                if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef):
+                    return self.helper(binding.node, node, depth)
+                if binding.kind == "class":
+                    if func.value in self.c.classes_with_getattr:
+                        return permissive()
+                    return unknown(
+                        f"The fake is an instance of class {func.value!r}; "
+                        "mock-audit does not analyse class-based fakes."
+                    )
+        return unknown(
+            f"The fake is built by a call to {full or 'an expression'!r}, "
+            "which mock-audit cannot follow."
+        )
+
+    def _keywords(self, node: cst.Call, scope: Scope, kwargs: Kwargs | None, depth: int) -> Fake:
+        names: set[str] = set()
+        star: cst.Arg | None = None
+        form: FakeForm = "namespace"
+        for arg in node.args:
+            if arg.keyword is not None:
+                names.add(arg.keyword.value)
+            elif arg.star == "**":
+                value = arg.value
+                if (
+                    kwargs is not None
+                    and isinstance(value, cst.Name)
+                    and value.value == kwargs.param
+                ):
+                    if kwargs.names is None:
+                        return unknown(
+                            f"The helper's **{kwargs.param} comes from an unknown mapping."
+                        )
+                    names |= kwargs.names
+                    star = arg
+                    form = "kwargs_helper"
+                    continue
+                inner = self.fake(value, scope, depth=depth + 1)
+                if inner.provided is None:
+                    return unknown("The fake is built from a mapping mock-audit cannot follow.")
+                names |= inner.provided
+            else:
+                return unknown(
+                    "The fake is built from positional arguments mock-audit cannot read."
+                )
+        return Fake(
+            form,
+            frozenset(names),
+            target=CallTarget(node, star),
+            key=node,
+            lines=(self.line(node),),
+        )
+
+    def _mock(self, node: cst.Call, scope: Scope, depth: int) -> Fake:
+        spec: cst.BaseExpression | None = None
+        names: set[str] = set()
+        for index, arg in enumerate(node.args):
+            if arg.keyword is None and index == 0 and not arg.star:
+                spec = arg.value  # Mock(spec, ...)
+            elif arg.keyword is not None and arg.keyword.value in ("spec", "spec_set"):
+                spec = arg.value
+            elif arg.keyword is not None and arg.keyword.value not in MOCK_PARAMS:
+                names.add(arg.keyword.value.split(".")[0])
+            elif arg.star:
+                return unknown("The mock is configured from a mapping mock-audit cannot follow.")
+        if spec is None or (isinstance(spec, cst.Name) and spec.value == "None"):
+            return permissive()  # a spec-less mock answers every attribute
+        if isinstance(spec, (cst.List, cst.Tuple, cst.Set)):
+            for element in spec.elements:
+                value = self.string(element.value, scope)
+                if value is None or isinstance(element, cst.StarredElement):
+                    return unknown("The mock's spec list holds something other than strings.")
+                names.add(value)
+            return Fake(
+                "mock_spec",
+                frozenset(names),
+                target=SpecTarget(spec),
+                key=node,
+                lines=(self.line(node),),
+            )
+        if self.real_module(spec, scope) is not None:
+            return permissive()  # spec'd from the real module: it has every real name
+        return unknown("The mock's spec is not a literal list of names.")
+
+    def _name(
+        self, node: cst.Name, scope: Scope, factory: bool, kwargs: Kwargs | None, depth: int
+    ) -> Fake:
+        found = scope.lookup(node.value, self.line(node))
+        if found is None:
+            return unknown(f"The fake {node.value!r} is not defined in this file.")
+        binding, where = found
+        return self.bound(node.value, binding, where, factory=factory, kwargs=kwargs, depth=depth)
+
+    def bound(
+        self,
+        var: str,
+        binding: Binding,
+        where: Scope,
+        *,
+        factory: bool = False,
+        kwargs: Kwargs | None = None,
+        depth: int = 0,
+    ) -> Fake:
+        """The fake a name is bound to, plus the names given to it later in its scope."""
+        if binding.kind == "import":
+            return permissive()  # the real module (or something from it)
+        if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef):
+            if factory:
+                return self.helper(binding.node, None, depth)
+            return unknown(f"The fake {var!r} is a function, not a module-like object.")
+        if binding.kind == "param":
+            fixture = self._fixture(var, depth)
+            if fixture is not None:
+                return fixture
+            return unknown(
+                f"The fake comes from the parameter {var!r}, which mock-audit cannot follow."
+            )
+        if binding.kind != "assign" or binding.value is None:
+            return unknown(f"The fake {var!r} is bound in a way mock-audit cannot follow.")
+        inner = self.fake(binding.value, where, factory=factory, kwargs=kwargs, depth=depth + 1)
+        if inner.provided is None:
+            return inner
+        if var in where.dynamic:
+            return unknown(f"The fake {var!r} gets names dynamically ({where.dynamic[var]}).")
+        adds = where.adds.get(var, [])
+        names = inner.provided | {a.name for a in adds}
+        if "__getattr__" in names:
+            return permissive()  # a module-level __getattr__ (PEP 562) answers every name
+        lines = (*inner.lines, binding.line)
+        if inner.form != "module_type":
+            return replace(inner, provided=frozenset(names), lines=lines)
+        target = self._attr_target(var, binding, adds)
+        return Fake(
+            "module_type",
+            frozenset(names),
+            target=target,
+            key=binding.stmt or inner.key,
+            lines=lines,
+        )
+
+    def _attr_target(self, var: str, binding: Binding, adds: list[AttrAdd]) -> AttrTarget | None:
+        if binding.stmt is None:
+            return None
+        block = self.c.stmt_block.get(id(binding.stmt))
+        after = binding.stmt
+        # The last addition in the binding's own block, so new lines never land in an `if`.
+        for add in adds:
+            if add.stmt is not None and add.block == block and add.line >= self.line(after):
+                after = add.stmt
+        return AttrTarget(var, after)
+
+    def _fixture(self, name: str, depth: int) -> Fake | None:
+        """A parameter named after a fixture defined in this file: follow the fixture."""
+        found = self.c.module_scope.bindings.get(name)
+        if not found or found[-1].kind != "def" or not isinstance(found[-1].node, cst.FunctionDef):
+            return None
+        func = found[-1].node
+        if not any(
+            "fixture" in (cst.Module([]).code_for_node(d.decorator)) for d in func.decorators
+        ):
+            return None
+        return self.helper(func, None, depth)
+
+    def helper(self, func: cst.FunctionDef, call: cst.Call | None, depth: int) -> Fake:
+        """The fake a helper (or factory, or fixture) in this file returns."""
+        scope = self.c.scopes.get(id(func))
+        if scope is None:
+            return unknown(f"The helper {func.name.value!r} cannot be analysed.")
+        values = _returns(func.body)
+        if len(values) != 1:
+            return unknown(
+                f"The helper {func.name.value!r} returns {len(values)} values; "
+                "mock-audit follows helpers with exactly one return."
+            )
+        kwargs: Kwargs | None = None
+        star = func.params.star_kwarg
+        if isinstance(star, cst.Param):
+            kwargs = Kwargs(star.name.value, self._call_keywords(call, scope, depth))
+        result = self.fake(values[0], scope, kwargs=kwargs, depth=depth + 1)
+        # Several call sites share the helper's fake: the fixer edits it once, for all.
+        return result
+
+    def _call_keywords(
+        self, call: cst.Call | None, scope: Scope, depth: int
+    ) -> frozenset[str] | None:
+        if call is None:
+            return frozenset()
+        names: set[str] = set()
+        for arg in call.args:
+            if arg.keyword is not None:
+                names.add(arg.keyword.value)
+            elif arg.star == "**":
+                inner = self.fake(arg.value, scope, depth=depth + 1)
+                if inner.provided is None:
+                    return None
+                names |= inner.provided
+        return frozenset(names)
+
+
+def _is_type_of_sys(func: cst.BaseExpression) -> bool:
+    """``type(sys)``, the type of a module, spelled without importing types."""
+    return (
+        isinstance(func, cst.Call)
+        and isinstance(func.func, cst.Name)
+        and func.func.value == "type"
+        and len(func.args) == 1
+    )
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions return for themselves
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.values.append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self.values.append(node.value)
+
+
+def _returns(body: cst.BaseSuite) -> list[cst.BaseExpression]:
+    visitor = _Returns()
+    body.visit(visitor)
+    return visitor.values

@@ -1,0 +1,313 @@
+"""Find module-mock sites in a test file: where a whole module is replaced by a fake.
+
+Install forms: ``mock_module(name, factory)``, ``sys.modules[name] = fake``,
+``monkeypatch.setitem(sys.modules, name, fake)``, ``sys.modules.setdefault``,
+``sys.modules.update({...})`` and ``patch.dict(sys.modules, {...})`` (call, context
+manager or decorator; ``mock.``, ``unittest.mock.``, ``mocker.``). What each fake
+provides is worked out by ``_fakes``. Per-file work never raises: unparsable input is a
+``ParseFailure`` and anything not understood is a site with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from . import _suppress
+from ._fakes import Fake, Resolver
+from ._scopes import Candidate, Collector, Scope, dotted, subscript_key
+from ._types import InstallKind, ParseFailure, Site
+
+__all__ = ["Analysis", "analyse", "find_sites", "might_have_sites", "parse"]
+
+UNKNOWN_MODULE = "<unknown>"
+# ``patch.dict`` parameters that are not module names when passed as keywords.
+PATCH_DICT_PARAMS = frozenset({"in_dict", "values", "clear"})
+
+
+def might_have_sites(data: bytes) -> bool:
+    """Cheap byte test: can this file hold a site at all?
+
+    Every install form names ``mock_module`` or reaches ``sys.modules`` (also as
+    ``"sys.modules"``, ``from sys import modules`` or ``import sys as s; s.modules``),
+    so a file without ``mock_module`` and without both ``sys`` and ``modules`` has none.
+    """
+    return b"mock_module" in data or (b"modules" in data and b"sys" in data)
+
+
+@dataclass
+class Analysis:
+    sites: list[Site] = field(default_factory=list)
+    fakes: dict[str, Fake] = field(default_factory=dict)  # fake_key -> fake (fixable ones)
+
+
+def parse(source: str, path: str) -> cst.Module | ParseFailure:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return ParseFailure(
+            path, f"Syntax error at line {exc.raw_line}, column {exc.raw_column}: {exc.message}"
+        )
+    except Exception as exc:  # e.g. RecursionError on absurdly nested code
+        return ParseFailure(path, f"The file cannot be parsed: {exc!r}.")
+
+
+def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
+    """Every module-mock site in ``source``; a ParseFailure when it does not parse."""
+    module = parse(source, path)
+    if isinstance(module, ParseFailure):
+        return module
+    try:
+        return analyse(module, source, path).sites
+    except Exception as exc:  # per-file work never raises
+        return ParseFailure(path, f"mock-audit could not analyse the file: {exc!r}.")
+
+
+def analyse(module: cst.Module, source: str, path: str) -> Analysis:
+    """Sites and the fakes behind them; ``module`` must be ``source`` parsed (nodes are kept)."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    collector = Collector()
+    wrapper.visit(collector)
+    positions = wrapper.resolve(PositionProvider)
+    finder = _Finder(path, Resolver(collector.collected(), dict(positions)), source)
+    for candidate in collector.candidates:
+        finder.candidate(candidate)
+    return finder.analysis
+
+
+Entry = tuple[str | None, cst.BaseExpression, cst.CSTNode, Scope]
+
+
+class _Finder:
+    def __init__(self, path: str, resolver: Resolver, source: str) -> None:
+        self.path = path
+        self.r = resolver
+        self.suppressions = _suppress.scan(source)
+        self.analysis = Analysis()
+
+    def pos(self, node: cst.CSTNode) -> CodeRange | None:
+        return self.r.positions.get(node)
+
+    def candidate(self, cand: Candidate) -> None:
+        if isinstance(cand.node, cst.Assign):
+            self._assign(cand, cand.node)
+        else:
+            self._call(cand, cand.node)
+
+    # --- install forms ---
+
+    def _assign(self, cand: Candidate, node: cst.Assign) -> None:
+        names = [t.target for t in node.targets if isinstance(t.target, cst.Name)]
+        for target in node.targets:
+            sub = target.target
+            if not (isinstance(sub, cst.Subscript) and self.r.is_sys_modules(sub.value)):
+                continue
+            key = subscript_key(sub)
+            module = self.r.string(key, cand.scope) if key is not None else None
+            if names:
+                # ``sys.modules["m"] = fake = ModuleType("m")``: follow the name, so the
+                # attributes given to it later count.
+                found = cand.scope.lookup(names[0].value, self.r.line(node))
+                assert found is not None
+                fake = self.r.bound(names[0].value, found[0], found[1])
+            else:
+                fake = self.r.fake(node.value, cand.scope)
+            self._site(cand, node, module, fake, "sys_modules_assign")
+
+    def _call(self, cand: Candidate, node: cst.Call) -> None:
+        func = node.func
+        name = func.value if isinstance(func, cst.Name) else None
+        attr = func.attr.value if isinstance(func, cst.Attribute) else None
+        if name == "mock_module" or attr == "mock_module":
+            target, factory = _arg(node, 0, "name"), _arg(node, 1, "factory")
+            if target is None or factory is None:
+                return
+            fake = self.r.fake(factory, cand.scope, factory=True)
+            self._site(cand, node, self.r.string(target, cand.scope), fake, "mock_module")
+            return
+        if not isinstance(func, cst.Attribute):
+            return
+        if attr == "setitem":
+            mapping, key, value = (
+                _arg(node, 0, "dic"),
+                _arg(node, 1, "name"),
+                _arg(node, 2, "value"),
+            )
+            if mapping is None or key is None or value is None:
+                return
+            if self.r.is_sys_modules(mapping):
+                fake = self.r.fake(value, cand.scope)
+                self._site(cand, node, self.r.string(key, cand.scope), fake, "setitem")
+        elif attr == "setdefault" and self.r.is_sys_modules(func.value):
+            key, value = _arg(node, 0, "key"), _arg(node, 1, "default")
+            if key is not None and value is not None:
+                fake = self.r.fake(value, cand.scope)
+                self._site(cand, node, self.r.string(key, cand.scope), fake, "sys_modules_assign")
+        elif attr == "update" and self.r.is_sys_modules(func.value):
+            self._mapping_call(cand, node, skip=frozenset(), first=0)
+        elif attr == "dict" and (dotted(func.value) or "").rsplit(".", 1)[-1] == "patch":
+            target = _arg(node, 0, "in_dict")
+            if target is not None and self.r.is_sys_modules(target):
+                self._mapping_call(cand, node, skip=PATCH_DICT_PARAMS, first=1)
+
+    def _mapping_call(
+        self, cand: Candidate, node: cst.Call, *, skip: frozenset[str], first: int
+    ) -> None:
+        """``patch.dict(sys.modules, values, **kw)`` / ``sys.modules.update(values, **kw)``."""
+        values = _arg(node, first, "values") if first else _arg(node, 0, "")
+        entries: list[Entry] = []
+        if values is not None and not self._entries(cand, node, values, cand.scope, entries, 0):
+            return
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value not in skip:
+                entries.append((arg.keyword.value, arg.value, arg, cand.scope))
+            elif arg.star == "**" and not self._entries(
+                cand, node, arg.value, cand.scope, entries, 0
+            ):
+                return
+        for module, value, at, scope in entries:
+            fake = self.r.fake(value, scope)
+            self._site(cand, node, module, fake, "patch_dict", at=at)
+
+    def _entries(
+        self,
+        cand: Candidate,
+        node: cst.Call,
+        mapping: cst.BaseExpression,
+        scope: Scope,
+        out: list[Entry],
+        depth: int,
+    ) -> bool:
+        """Collect the (module, fake) pairs of a mapping; False (after a note) if unknown."""
+        if depth > 8:
+            return self._unknown_mapping(cand, node, None, scope)
+        if isinstance(mapping, cst.Dict):
+            for element in mapping.elements:
+                if isinstance(element, cst.DictElement):
+                    module = self.r.string(element.key, scope)
+                    out.append((module, element.value, element if depth == 0 else node, scope))
+                elif not self._entries(cand, node, element.value, scope, out, depth + 1):
+                    return False
+            return True
+        if isinstance(mapping, cst.Name):
+            found = scope.lookup(mapping.value, self.r.line(mapping))
+            binding = found[0] if found else None
+            if found and binding and binding.kind == "assign" and binding.value is not None:
+                return self._entries(cand, node, binding.value, found[1], out, depth + 1)
+        if isinstance(mapping, cst.DictComp):
+            return self._unknown_mapping(cand, node, mapping.value, scope)
+        return self._unknown_mapping(cand, node, None, scope)
+
+    def _unknown_mapping(
+        self, cand: Candidate, node: cst.Call, value: cst.BaseExpression | None, scope: Scope
+    ) -> bool:
+        # ``{name: MagicMock() for name in NAMES}`` cannot crash on a missing name: no note.
+        if value is not None:
+            fake = self.r.fake(value, scope)
+            if fake.provided is None and fake.note is None:
+                return False
+        note = "The modules this installs come from a mapping mock-audit cannot follow."
+        self._add(self._base_site(cand, node, UNKNOWN_MODULE, "patch_dict", None, (), note))
+        return False
+
+    # --- building sites ---
+
+    def _site(
+        self,
+        cand: Candidate,
+        node: cst.CSTNode,
+        module: str | None,
+        fake: Fake,
+        install: InstallKind,
+        *,
+        at: cst.CSTNode | None = None,
+    ) -> None:
+        if module is None:
+            if fake.provided is None and fake.note is None:
+                return  # e.g. a loop of spec-less MagicMocks: nothing can be missing
+            note = (
+                "The module name is not a constant string, so mock-audit cannot tell which "
+                "module this fake replaces."
+            )
+            self._add(self._base_site(cand, node, UNKNOWN_MODULE, install, at, fake.lines, note))
+            return
+        site = self._base_site(cand, node, module, install, at, fake.lines, fake.note)
+        key = self._key(fake.key) or f"{site.line}:{site.column}"
+        fixable = fake.target is not None and fake.provided is not None
+        self._add(
+            Site(
+                path=site.path,
+                line=site.line,
+                column=site.column,
+                module=module,
+                install=install,
+                form=fake.form if fake.provided is not None else None,
+                provided=fake.provided,
+                fixable=fixable,
+                ignored=site.ignored,
+                note=fake.note,
+                fake_key=key,
+            )
+        )
+        if fixable:
+            self.analysis.fakes.setdefault(key, fake)
+
+    def _key(self, node: cst.CSTNode | None) -> str | None:
+        pos = self.pos(node) if node is not None else None
+        return None if pos is None else f"{pos.start.line}:{pos.start.column + 1}"
+
+    def _base_site(
+        self,
+        cand: Candidate,
+        node: cst.CSTNode,
+        module: str,
+        install: InstallKind,
+        at: cst.CSTNode | None,
+        fake_lines: tuple[int, ...],
+        note: str | None,
+    ) -> Site:
+        where = self.pos(at or node) or self.pos(node)
+        line, column = (where.start.line, where.start.column + 1) if where else (0, 0)
+        lines = set(fake_lines) | set(self._lines(node, cand, at))
+        return Site(
+            path=self.path,
+            line=line,
+            column=column,
+            module=module,
+            install=install,
+            form=None,
+            provided=None,
+            fixable=False,
+            ignored=_suppress.ignored(self.suppressions, lines),
+            note=note,
+        )
+
+    def _lines(self, node: cst.CSTNode, cand: Candidate, at: cst.CSTNode | None) -> Iterator[int]:
+        # The line that installs the fake: first and last line of the call or statement.
+        for item in (node, cand.stmt, at):
+            pos = self.pos(item) if item is not None else None
+            if pos is not None:
+                yield pos.start.line
+                yield pos.end.line
+
+    def _add(self, site: Site) -> None:
+        self.analysis.sites.append(site)
+
+
+def _arg(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | None:
+    """The argument at positional ``index`` or passed as ``keyword``."""
+    positional = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if keyword and arg.keyword.value == keyword:
+                return arg.value
+            continue
+        if arg.star:
+            return None  # positions after *args are unknown
+        if positional == index:
+            return arg.value
+        positional += 1
+    return None
