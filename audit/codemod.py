@@ -1,0 +1,106 @@
+"""``AddMissingExports``: the fix as a libcst codemod command.
+
+Run it with libcst's own runner, e.g.
+``python -m libcst.tool codemod codemod.AddMissingExports tests/`` (with ``audit`` listed
+in ``.libcst.codemod.yaml``'s ``modules``), or use it from Python with a callable that
+says which names each module needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import libcst as cst
+from libcst.codemod import CodemodCommand, CodemodContext, SkipFile
+
+from ._fix import fix_module
+from ._sites import analyse
+from ._types import Site, SiteFix, StubKind
+
+RequiredNames = Callable[[str], Iterable[str]]
+StubKinds = Callable[[str, str], StubKind]
+
+__all__ = ["AddMissingExports"]
+
+
+class AddMissingExports(CodemodCommand):
+    """Add every name a module-mock fake lacks, as ``MagicMock()``/``AsyncMock()`` stubs."""
+
+    DESCRIPTION = "Add the names module-mock fakes lack (mock-audit fix) as stubs."
+
+    def __init__(
+        self,
+        context: CodemodContext,
+        required: RequiredNames | None = None,
+        stub_kind: StubKinds | None = None,
+        stubs: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(context)
+        # Without a callable, ask the project (config found from the working directory).
+        self.required = required or _project_required
+        self.stub_kind = stub_kind or _project_stub_kind
+        self.stubs = stubs
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        """No options: names and stub templates come from ``[tool.mock-audit]``."""
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        path = self.context.filename or "<module>"
+        source = tree.code
+        analysis = analyse(tree, source, path)
+        fixes: list[SiteFix] = []
+        for site in analysis.sites:
+            missing = self._missing(site)
+            if missing:
+                fixes.append(SiteFix(site, {n: self.stub_kind(site.module, n) for n in missing}))
+        if not fixes:
+            raise SkipFile("No module-mock fake in this file lacks a name.")
+        stubs = self.stubs if self.stubs is not None else _project_stubs()
+        return fix_module(tree, source, path, fixes, stubs=stubs)
+
+    def _missing(self, site: Site) -> list[str]:
+        if site.provided is None or not site.fixable or site.ignored == frozenset():
+            return []
+        dropped = site.ignored or frozenset()
+        return sorted(set(self.required(site.module)) - site.provided - dropped)
+
+
+# --- the project's answers, through the other half of the audit (imported lazily) ---
+
+_INDEX: dict[str, Any] = {}
+
+
+def _index() -> Any:
+    if "index" not in _INDEX:
+        config = importlib.import_module("audit._config").load_config()
+        _INDEX["config"] = config
+        _INDEX["index"] = importlib.import_module("audit._project").ProjectIndex(config)
+    return _INDEX["index"]
+
+
+def _project_required(module: str) -> Iterable[str]:
+    index = _index()
+    if index.resolve(module) is None:
+        return ()  # third-party: not ours to judge
+    config = _INDEX["config"]
+    if (module, "*") in config.ignore:
+        return ()
+    used, exports_only = index.required(module, config.require)
+    dropped = {n for m, n in config.ignore if m == module}
+    return sorted((set(used) | set(exports_only)) - dropped)
+
+
+def _project_stubs() -> Mapping[str, str]:
+    if "config" not in _INDEX:
+        return {}  # names came from the caller: the project was never consulted
+    stubs: Mapping[str, str] = _INDEX["config"].stubs
+    return stubs
+
+
+def _project_stub_kind(module: str, name: str) -> StubKind:
+    kind: StubKind = _index().stub_kind(module, name)
+    return kind
