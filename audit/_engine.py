@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import importlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -48,10 +47,12 @@ class Backend:
 
 
 def default_backend() -> Backend:
-    # Imported by name at run time so the layers below never import libcst.
-    sites: Any = importlib.import_module("audit._sites")
-    fixer: Any = importlib.import_module("audit._fix")
-    return Backend(sites.might_have_sites, sites.find_sites, fixer.fix_source)
+    # Imported here, not at the top: `import audit` (e.g. for missing_exports) must not
+    # pay for libcst.
+    from ._fix import fix_source
+    from ._sites import find_sites, might_have_sites
+
+    return Backend(might_have_sites, find_sites, fix_source)
 
 
 @dataclass

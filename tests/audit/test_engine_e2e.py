@@ -112,8 +112,8 @@ def test_the_story_end_to_end(tmp_path):
     assert text.stdout.splitlines()[1:5] == [
         "    tests/test_agent.py:16 imports app.agent",
         "    app/agent/__init__.py:1 imports app.agent.loop",
-        "    app/agent/loop.py:1 imports app.agent.stream",
-        "    app/agent/stream.py:1 imports app.conversation_crud",
+        "    app/agent/loop.py:2 imports app.agent.stream",
+        "    app/agent/stream.py:2 imports app.conversation_crud",
     ]
 
     fixed = run(tmp_path, "fix")
