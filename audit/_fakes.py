@@ -41,6 +41,10 @@ MOCK_PARAMS = frozenset(
     }
 )
 MAX_DEPTH = 12
+# Calls whose result is the real module (or a mock spec'd from a real object).
+REAL_MODULE_CALLS = frozenset(
+    {"create_autospec", "import_module", "__import__", "module_from_spec", "reload", "load_module"}
+)
 
 
 # --- where the fixer adds a name ---
@@ -201,6 +205,10 @@ class Resolver:
             return self._call(node, scope, kwargs, depth)
         if isinstance(node, cst.Name):
             return self._name(node, scope, factory, kwargs, depth)
+        if isinstance(node, cst.Attribute) and (path := dotted(node)) is not None:
+            found = scope.lookup(path, self.line(node))
+            if found is not None:  # ``pkg.sub = ModuleType(...)`` earlier in the scope
+                return self.bound(path, found[0], found[1], factory=factory, depth=depth)
         if isinstance(node, cst.Subscript) and self.is_sys_modules(node.value):
             return permissive()  # whatever is installed already (usually the real module)
         if self.real_module(node, scope) is not None:
@@ -257,12 +265,10 @@ class Resolver:
             return self._mock(node, scope, depth)
         q = self.qualified(func)
         full = q[0] if q else ""
-        if full.endswith("create_autospec") or full in (
-            "importlib.import_module",
-            "__import__",
-            "import_module",
-        ):
+        if full.rsplit(".", 1)[-1] in REAL_MODULE_CALLS:
             return permissive()  # spec'd from the real object, or the real module itself
+        if isinstance(func, cst.Attribute) and self.is_sys_modules(func.value):
+            return permissive()  # ``sys.modules.pop(...)``: whatever was installed before
         if isinstance(func, cst.Name):
             found = scope.lookup(func.value, self.line(func))
             if found is not None:

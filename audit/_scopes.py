@@ -236,15 +236,20 @@ class Collector(cst.CSTVisitor):
             for element in target.elements:
                 if isinstance(element.value, cst.Name):
                     self.cur.bind(element.value.value, Binding("other", line))
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            self._add(target.value.value, target.attr.value, line)
+        elif isinstance(target, cst.Attribute) and dotted(target.value) is not None:
+            # ``fake.name = ...`` gives the fake a name; ``pkg.sub = ModuleType(...)`` also
+            # binds the dotted path, which may be installed as a fake of its own.
+            owner = dotted(target.value)
+            assert owner is not None
+            self._add(owner, target.attr.value, line)
+            self.cur.bind(f"{owner}.{target.attr.value}", Binding("assign", line, value, self.stmt))
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             # fake["name"] = ... on a dict fake.
             key = _subscript_key(target)
             owner = target.value.value
             if key is not None and string_value(key) is not None:
                 self._add(owner, str(string_value(key)), line)
-            elif dotted(target.value) not in ("sys.modules",):
+            else:
                 self.cur.dynamic.setdefault(owner, f"items are set on {owner!r} dynamically")
 
     def _add(self, owner: str, name: str, line: int) -> None:

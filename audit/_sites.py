@@ -226,8 +226,10 @@ class _Finder:
         at: cst.CSTNode | None = None,
     ) -> None:
         if module is None:
-            if fake.provided is None and fake.note is None:
-                return  # e.g. a loop of spec-less MagicMocks: nothing can be missing
+            if fake.provided is None:
+                # A loop of spec-less MagicMocks cannot lack a name; a loader helper's
+                # ``sys.modules[name] = module`` is not a fake at all. Neither is worth a note.
+                return
             note = (
                 "The module name is not a constant string, so mock-audit cannot tell which "
                 "module this fake replaces."
