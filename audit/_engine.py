@@ -87,8 +87,8 @@ def _hidden(path: Path, base: Path) -> bool:
     return any(p.startswith(".") or p in ("__pycache__", "node_modules") for p in parts)
 
 
-def analyse_file(path: Path, backend: Backend) -> FileResult:
-    """Find the sites of one file; every failure becomes a note. Runs in worker processes."""
+def prefilter(path: Path, backend: Backend) -> FileResult:
+    """Read a file; keep its bytes only when the cheap prefilter says it may hold a site."""
     result = FileResult(path)
     try:
         data = path.read_bytes()
@@ -96,8 +96,17 @@ def analyse_file(path: Path, backend: Backend) -> FileResult:
         result.notes.append(Note(str(path), 0, 0, f"The file cannot be read: {exc}."))
         return result
     try:
-        if not backend.might_have_sites(data):
-            return result
+        if backend.might_have_sites(data):
+            result.data = data
+    except Exception as exc:  # per-file work never raises
+        result.notes.append(Note(str(path), 0, 0, f"The file cannot be analysed: {exc!r}."))
+    return result
+
+
+def analyse_file(path: Path, data: bytes, backend: Backend) -> FileResult:
+    """Find the sites in a file's bytes; every failure becomes a note. Runs in workers."""
+    result = FileResult(path)
+    try:
         text = decode(data).text
         found = backend.find_sites(text, str(path))
     except Exception as exc:  # per-file work never raises
@@ -198,18 +207,36 @@ PARALLEL_MIN_FILES = 64
 
 
 def analyse_all(files: Sequence[Path], backend: Backend, jobs: int) -> list[FileResult]:
-    """Analyse files, on ``jobs`` processes (0: all cores) when there are enough of them."""
-    workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
-        try:
-            pickle.dumps(backend)
-        except Exception:  # a backend of lambdas (tests) runs in this process
-            workers = 1
-        if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                chunk = max(1, len(files) // (workers * 4))
-                return list(pool.map(analyse_file, files, repeat(backend), chunksize=chunk))
-    return [analyse_file(path, backend) for path in files]
+    """Prefilter here; parse the candidates on ``jobs`` processes (0: all cores) when
+    there are enough of them to pay for the pool."""
+    read = [prefilter(path, backend) for path in files]
+    todo = [r for r in read if r.data is not None]
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    parsed: list[FileResult]
+    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and _picklable(backend):
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(todo) // (workers * 4))
+            parsed = list(
+                pool.map(
+                    analyse_file,
+                    [r.path for r in todo],
+                    [r.data for r in todo],
+                    repeat(backend),
+                    chunksize=chunk,
+                )
+            )
+    else:
+        parsed = [analyse_file(r.path, r.data, backend) for r in todo if r.data is not None]
+    by_path = {r.path: r for r in parsed}
+    return [by_path.get(r.path, r) for r in read]
+
+
+def _picklable(backend: Backend) -> bool:
+    try:
+        pickle.dumps(backend)
+    except Exception:  # a backend of lambdas (tests) runs in this process
+        return False
+    return True
 
 
 def run_check(

@@ -133,6 +133,10 @@ class ProjectIndex:
                 namespace = ModuleRef(module, None, True)
         return namespace
 
+    def is_test_file(self, path: Path) -> bool:
+        """Whether a (resolved) file lies under a configured test root."""
+        return any(path.is_relative_to(t) for t in self._tests)
+
     def module_name(self, path: Path) -> tuple[str, Path]:
         """Return (dotted name, the root it is relative to) for a file."""
         cached = self._names.get(path)

@@ -107,9 +107,12 @@ class Reacher:
     """Answer ``reach`` for many tests at once.
 
     A few tests are answered by a forward search from each test. Past ``threshold``
-    tests, one backward search per (target, name) from the modules that import the
-    name labels every module with its next hop, so each further test costs only its
-    own imports instead of its whole closure.
+    tests, the source modules (not the tests) form a graph closed under imports; one
+    backward search per (target, name) from the modules that import the name labels
+    each of them with its next hop. A test then costs a forward search over the few
+    nodes outside that graph (itself, its conftests, test helpers) until it meets a
+    labelled module, instead of its whole closure; and test files are parsed only
+    when some test imports them.
     """
 
     def __init__(self, index: ProjectIndex, *, threshold: int = 8) -> None:
@@ -118,6 +121,7 @@ class Reacher:
         self.calls = 0
         self._rev: dict[Path, list[tuple[Path, ImportStep]]] | None = None
         self._nodes: list[Path] = []
+        self._in_graph: set[Path] = set()
         self._hops: dict[tuple[str, str], dict[Path, Hop]] = {}
 
     def reach(self, test: Path, target: str, names: set[str]) -> Reach:
@@ -125,30 +129,51 @@ class Reacher:
         if self.calls <= self.threshold:
             return reach(self.index, test, target, names)
         starts = [test.resolve(), *conftests(test, self.index.config.root)]
+        ref = self.index.resolve(target)
+        skip = ref.path if ref is not None else None
         chains: dict[str, tuple[ImportStep, ...]] = {}
         for name in sorted(names):
-            hops = self._hops_for(target, name)
-            best: tuple[int, list[ImportStep]] | None = None
-            for start in starts:
-                found = self._from(start, hops)
-                if found is not None and (best is None or found[0] < best[0]):
-                    best = found
-            if best is not None:
-                chains[name] = tuple(best[1])
+            found = self._search(starts, target, name, self._hops_for(target, name), skip)
+            if found is not None:
+                chains[name] = tuple(found)
         return Reach(chains)
 
-    def _from(self, start: Path, hops: dict[Path, Hop]) -> tuple[int, list[ImportStep]] | None:
-        if start in hops:
-            return hops[start][0], self._walk(start, hops)
-        # A start outside the graph (a test not under the roots): one step, then the labels.
+    def _search(
+        self,
+        starts: list[Path],
+        target: str,
+        name: str,
+        hops: dict[Path, Hop],
+        skip: Path | None,
+    ) -> list[ImportStep] | None:
+        """Forward search outside the graph; the shortest total chain wins."""
+        parent: dict[Path, tuple[Path, ImportStep] | None] = {s: None for s in starts}
+        queue = deque((s, 0) for s in starts)
         best: tuple[int, list[ImportStep]] | None = None
-        for edge in edges(self.index, start):
-            if edge.path in hops:
-                dist = hops[edge.path][0] + 1
-                if best is None or dist < best[0]:
-                    step = ImportStep(str(start), edge.line, edge.module)
-                    best = (dist, [step, *self._walk(edge.path, hops)])
-        return best
+        while queue:
+            node, depth = queue.popleft()
+            if best is not None and depth >= best[0]:
+                break
+            if node in hops:
+                total = depth + hops[node][0]
+                if best is None or total < best[0]:
+                    best = (total, [*_chain(parent, node), *self._walk(node, hops)])
+                continue
+            if node in self._in_graph:
+                continue  # a source module with no way to the name
+            for record in self.index.summary(node).imports:
+                if record.module == target and name in record.names:
+                    last = ImportStep(str(node), record.line, target)
+                    if best is None or depth < best[0]:
+                        best = (depth, [*_chain(parent, node), last])
+                    break
+            if node == skip:
+                continue
+            for edge in edges(self.index, node):
+                if edge.path not in parent:
+                    parent[edge.path] = (node, ImportStep(str(node), edge.line, edge.module))
+                    queue.append((edge.path, depth + 1))
+        return best[1] if best is not None else None
 
     @staticmethod
     def _walk(node: Path | None, hops: dict[Path, Hop]) -> list[ImportStep]:
@@ -161,8 +186,8 @@ class Reacher:
     def _graph(self) -> dict[Path, list[tuple[Path, ImportStep]]]:
         if self._rev is None:
             rev: dict[Path, list[tuple[Path, ImportStep]]] = {}
-            seen = set(self.index.files())
-            queue = deque(seen)
+            seen = {p for p in self.index.files() if not self.index.is_test_file(p)}
+            queue = deque(sorted(seen))
             while queue:
                 node = queue.popleft()
                 for edge in edges(self.index, node):
@@ -174,6 +199,7 @@ class Reacher:
                         queue.append(edge.path)
             self._rev = rev
             self._nodes = sorted(seen)
+            self._in_graph = seen
         return self._rev
 
     def _hops_for(self, target: str, name: str) -> dict[Path, Hop]:
