@@ -245,6 +245,8 @@ class Resolver:
                     else unknown("The fake dict spreads a mapping mock-audit cannot follow.")
                 )
             names |= inner.provided
+        if "__getattr__" in names:
+            return permissive()  # the module gets a PEP 562 __getattr__: any name resolves
         return Fake(
             form,
             frozenset(names),

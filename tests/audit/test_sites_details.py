@@ -1,0 +1,188 @@
+"""Positions, suppression comments, shared fake keys, parse failures and odd code."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from audit._sites import find_sites
+from audit._types import ParseFailure, Site
+
+
+def sites_of(code: str) -> list[Site]:
+    found = find_sites(textwrap.dedent(code).lstrip("\n"), "tests/test_x.py")
+    assert not isinstance(found, ParseFailure), found
+    return found
+
+
+def test_position_is_one_based_line_and_column_of_the_install():
+    [site] = sites_of(
+        """
+        import sys
+
+
+        def test():
+            sys.modules["pkg.mod"] = {"a": 1}
+        """
+    )
+    assert (site.path, site.line, site.column) == ("tests/test_x.py", 5, 5)
+    assert site.install == "sys_modules_assign"
+
+
+def test_patch_dict_sites_point_at_their_own_key():
+    one, two = sites_of(
+        """
+        import sys
+        from unittest.mock import patch
+
+        with patch.dict(sys.modules, {
+            "p.one": {"a": 1},
+            "p.two": {"b": 1},
+        }):
+            pass
+        """
+    )
+    assert [(one.module, one.line, one.column), (two.module, two.line, two.column)] == [
+        ("p.one", 5, 5),
+        ("p.two", 6, 5),
+    ]
+    assert one.install == two.install == "patch_dict"
+
+
+@pytest.mark.parametrize(
+    ("code", "ignored"),
+    [
+        pytest.param(
+            'import sys\nsys.modules["m"] = {"a": 1}  # mock-audit: ignore\n',
+            frozenset(),
+            id="install-line-bare",
+        ),
+        pytest.param(
+            'import sys\nsys.modules["m"] = {"a": 1}  # mock-audit: ignore[x, y]\n',
+            frozenset({"x", "y"}),
+            id="install-line-names",
+        ),
+        pytest.param(
+            'import sys\nFAKE = {"a": 1}  # mock-audit: ignore[x]\n\nsys.modules["m"] = FAKE\n',
+            frozenset({"x"}),
+            id="line-that-builds-the-fake",
+        ),
+        pytest.param(
+            "import sys\nfrom types import ModuleType\n"
+            'fake = ModuleType("m")  # mock-audit: ignore\nsys.modules["m"] = fake\n',
+            frozenset(),
+            id="module-type-binding-line",
+        ),
+        pytest.param(
+            'def test(mock_module):\n    mock_module(\n        "m",\n        {"a": 1},\n'
+            "    )  # mock-audit: ignore[z]\n",
+            frozenset({"z"}),
+            id="last-line-of-a-multi-line-call",
+        ),
+        pytest.param('import sys\nsys.modules["m"] = {"a": 1}  # a comment\n', None, id="none"),
+        pytest.param(
+            'import sys\n# mock-audit: ignore\nsys.modules["m"] = {"a": 1}\n', None, id="other-line"
+        ),
+    ],
+)
+def test_suppression_comments(code, ignored):
+    [site] = sites_of(code)
+    assert site.ignored == ignored
+
+
+def test_sites_sharing_a_fake_share_its_key_and_others_do_not():
+    first, second, third = sites_of(
+        """
+        import sys
+
+        FAKE = {"a": 1}
+
+
+        def test_one():
+            sys.modules["m"] = FAKE
+
+
+        def test_two(monkeypatch):
+            monkeypatch.setitem(sys.modules, "m", FAKE)
+            sys.modules["n"] = {"a": 1}
+        """
+    )
+    assert first.fake_key == second.fake_key == "3:8"
+    assert third.fake_key != first.fake_key
+
+
+def test_helper_call_sites_share_the_helpers_fake():
+    one, two = sites_of(
+        """
+        import sys
+        from types import SimpleNamespace
+
+
+        def make_fake(**overrides):
+            return SimpleNamespace(a=1, **overrides)
+
+
+        sys.modules["m"] = make_fake(b=1)
+        sys.modules["n"] = make_fake()
+        """
+    )
+    assert one.fake_key == two.fake_key
+    assert (one.provided, two.provided) == (frozenset({"a", "b"}), frozenset({"a"}))
+
+
+def test_a_syntax_error_is_a_parse_failure():
+    found = find_sites("import sys\nsys.modules['m'] = {\n", "tests/test_bad.py")
+    assert isinstance(found, ParseFailure)
+    assert found.path == "tests/test_bad.py"
+    assert "Syntax error" in found.message
+
+
+ODD = [
+    "",
+    "import sys\nsys.modules[...] = 1\n",
+    "import sys\nsys.modules['a', 'b'] = {}\n",
+    "import sys\nsys.modules[1:2] = {}\n",
+    "import sys\nsys.modules.update()\n",
+    "import sys\nsys.modules.update(*args)\n",
+    "import sys\nmock_module(*args)\n",
+    "import sys\nmock_module(**kw)\n",
+    "import sys\nmonkeypatch.setitem(*a)\n",
+    "import sys\nsys.modules.setdefault('x')\n",
+    "from unittest.mock import patch\nimport sys\npatch.dict(sys.modules, {'m': {**{**{}}}})\n",
+    "import sys\nx = y = z = 1\nsys.modules['m'] = x\n",
+    "import sys\nf = lambda: 1\nsys.modules['m'] = f\n",
+    "import sys\ndef f():\n    return f()\nsys.modules['m'] = f()\n",
+    "import sys\nA = B\nB = A\nsys.modules['m'] = {**A}\n",
+    "import sys\nM = M + '.x'\nsys.modules[M] = {}\n",
+    "import sys\nsys.modules['m'] = (yield)\n",
+    "import sys\nclass C:\n    sys.modules['m'] = {'a': 1}\n",
+    "import sys\nasync def t():\n    async with x as y:\n        sys.modules['m'] = y\n",
+    "import sys\nsys.modules[f'{x}'] = {}\n",
+    "import sys\nsys.modules[b'm'] = {}\n",
+    "import sys\nsetattr(fake)\nsys.modules['m'] = fake\n",
+    "import sys\nfor (a, b) in x:\n    sys.modules[a] = b\n",
+    "import sys\nfrom . import mod\nfrom .. import *\nsys.modules['m'] = mod\n",
+]
+
+
+@pytest.mark.parametrize("code", ODD, ids=[f"odd-{i}" for i in range(len(ODD))])
+def test_odd_code_never_raises(code):
+    found = find_sites(code, "odd.py")
+    assert isinstance(found, list)
+    for site in found:
+        assert site.provided is None or site.note is None
+
+
+def test_recursive_helpers_end_in_a_note_not_a_crash():
+    [site] = sites_of(
+        """
+        import sys
+
+        def make():
+            return make()
+
+        sys.modules["m"] = make()
+        """
+    )
+    assert site.provided is None and site.note
