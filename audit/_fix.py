@@ -78,12 +78,13 @@ def fix_module(
         target = fakes[key].target
         assert target is not None
         ordered = sorted(names)
-        all_names.update(names)
+        if not isinstance(target, SpecTarget):  # a spec entry is a string: no stub, no import
+            all_names.update(names)
         if isinstance(target, AttrTarget):
             after.setdefault(id(target.after), []).append((target.var, ordered))
         else:
             edits[id(target.node)] = (target, ordered)
-    if not all_names:
+    if not edits and not after:
         return module
     built = _stubs.build(all_names, _stubs.spelling(module), stubs)
     new = module.visit(_Apply(edits, after, built.code))

@@ -64,7 +64,8 @@ def test_prefilter_keeps_every_file_with_a_site(case: Match) -> None:
     "code",
     [
         "def test_add():\n    assert 1 + 1 == 2\n",
-        "import os\nfrom unittest.mock import patch\n\n@patch('os.getcwd')\ndef test(m):\n    pass\n",
+        "import os\nfrom unittest.mock import patch\n\n"
+        "@patch('os.getcwd')\ndef test(m):\n    pass\n",
         "import sys\n\ndef test():\n    assert sys.platform\n",
     ],
     ids=["plain", "patch-not-modules", "sys-without-modules"],

@@ -143,7 +143,8 @@ PATCH_DICT = Examples(
             (("pkg.mod", ("a",)),),
         ),
         Match(
-            'import sys\nfrom unittest import mock\nmock.patch.dict(sys.modules, {"p.m": {"a": 1}})',
+            "import sys\nfrom unittest import mock\n"
+            'mock.patch.dict(sys.modules, {"p.m": {"a": 1}})',
             (("p.m", ("a",)),),
         ),
         Match(
