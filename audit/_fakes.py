@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst.metadata import CodeRange
 
+from ._positions import Positions
 from ._scopes import AttrAdd, Binding, Collected, Scope, dotted, string_value
 from ._types import FakeForm
 
@@ -103,13 +103,19 @@ class Kwargs:
 
 
 class Resolver:
-    def __init__(self, collected: Collected, positions: dict[cst.CSTNode, CodeRange]) -> None:
+    def __init__(self, collected: Collected, positions: Positions) -> None:
         self.c = collected
         self.positions = positions
 
-    def line(self, node: cst.CSTNode) -> int:
-        pos = self.positions.get(node)
-        return pos.start.line if pos is not None else 0
+    def line(self, node: cst.CSTNode | None) -> int:
+        """The real line of ``node`` (for suppression comments and reports)."""
+        return self.positions.line(node) if node is not None else 0
+
+    def order(self, node: cst.BaseExpression) -> int | None:
+        """Where a use of a name happens, to find the binding in force there."""
+        while isinstance(node, cst.Attribute):
+            node = node.value
+        return self.c.orders.get(id(node)) if isinstance(node, cst.Name) else None
 
     # --- names of things ---
 
@@ -153,7 +159,7 @@ class Resolver:
         if value is not None or depth > MAX_DEPTH:
             return value
         if isinstance(node, cst.Name):
-            found = scope.lookup(node.value, self.line(node))
+            found = scope.lookup(node.value, self.order(node))
             if found is None:
                 return None
             binding, where = found
@@ -175,7 +181,7 @@ class Resolver:
         if name is None:
             return None
         root, _, rest = name.partition(".")
-        found = scope.lookup(root, self.line(node))
+        found = scope.lookup(root, self.order(node))
         if found is None or found[0].kind != "import" or found[0].real is None:
             return None
         return f"{found[0].real}.{rest}" if rest else found[0].real
@@ -206,7 +212,7 @@ class Resolver:
         if isinstance(node, cst.Name):
             return self._name(node, scope, factory, kwargs, depth)
         if isinstance(node, cst.Attribute) and (path := dotted(node)) is not None:
-            found = scope.lookup(path, self.line(node))
+            found = scope.lookup(path, self.order(node))
             if found is not None:  # ``pkg.sub = ModuleType(...)`` earlier in the scope
                 return self.bound(path, found[0], found[1], factory=factory, depth=depth)
         if isinstance(node, cst.Subscript) and self.is_sys_modules(node.value):
@@ -272,7 +278,7 @@ class Resolver:
         if isinstance(func, cst.Attribute) and self.is_sys_modules(func.value):
             return permissive()  # ``sys.modules.pop(...)``: whatever was installed before
         if isinstance(func, cst.Name):
-            found = scope.lookup(func.value, self.line(func))
+            found = scope.lookup(func.value, self.order(func))
             if found is not None:
                 binding = found[0]
                 if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef):
@@ -361,7 +367,7 @@ class Resolver:
     def _name(
         self, node: cst.Name, scope: Scope, factory: bool, kwargs: Kwargs | None, depth: int
     ) -> Fake:
-        found = scope.lookup(node.value, self.line(node))
+        found = scope.lookup(node.value, self.order(node))
         if found is None:
             return unknown(f"The fake {node.value!r} is not defined in this file.")
         binding, where = found
@@ -402,7 +408,7 @@ class Resolver:
         names = inner.provided | {a.name for a in adds}
         if "__getattr__" in names:
             return permissive()  # a module-level __getattr__ (PEP 562) answers every name
-        lines = (*inner.lines, binding.line)
+        lines = (*inner.lines, self.line(binding.stmt or binding.node))
         if inner.form != "module_type":
             return replace(inner, provided=frozenset(names), lines=lines)
         target = self._attr_target(var, binding, adds)
@@ -421,7 +427,7 @@ class Resolver:
         after = binding.stmt
         # The last addition in the binding's own block, so new lines never land in an `if`.
         for add in adds:
-            if add.stmt is not None and add.block == block and add.line >= self.line(after):
+            if add.stmt is not None and add.block == block and add.order >= binding.order:
                 after = add.stmt
         return AttrTarget(var, after)
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
 
 BindingKind = Literal["assign", "param", "import", "def", "class", "other"]
 
@@ -22,7 +21,7 @@ INSTALL_ATTRS = frozenset({"mock_module", "setitem", "dict", "setdefault", "upda
 @dataclass(eq=False)
 class Binding:
     kind: BindingKind
-    line: int
+    order: int  # where it happens in visiting (source) order; compares with Collected.orders
     value: cst.BaseExpression | None = None  # for "assign"
     stmt: cst.SimpleStatementLine | None = None  # the line holding an "assign"
     node: cst.CSTNode | None = None  # the FunctionDef / ClassDef / Param
@@ -34,7 +33,7 @@ class AttrAdd:
     """A name given to a fake after it is built (``fake.x = ...``, ``setattr``, ``update``)."""
 
     name: str
-    line: int
+    order: int
     stmt: cst.SimpleStatementLine | None  # None when on a one-line compound statement
     block: int  # id of the block holding ``stmt``
 
@@ -50,15 +49,15 @@ class Scope:
     def bind(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
 
-    def lookup(self, name: str, line: int | None = None) -> tuple[Binding, Scope] | None:
-        """The binding ``name`` has at ``line`` (the last one before it in this scope)."""
+    def lookup(self, name: str, order: int | None = None) -> tuple[Binding, Scope] | None:
+        """The binding ``name`` has at ``order`` (the last one before it in this scope)."""
         scope: Scope | None = self
         first = True
         while scope is not None:
             found = scope.bindings.get(name)
             if found:
-                if first and line is not None:
-                    before = [b for b in found if b.line <= line]
+                if first and order is not None:
+                    before = [b for b in found if b.order <= order]
                     return (before or found)[-1], scope
                 return found[-1], scope
             # Class bodies are not visible from the functions nested in them.
@@ -86,6 +85,8 @@ class Collected:
     classes_with_getattr: set[str]
     candidates: list[Candidate]
     stmt_block: dict[int, int]  # id(SimpleStatementLine) -> id(block)
+    orders: dict[int, int]  # id(Name) -> visiting order, for "the binding before this use"
+    tops: dict[int, cst.CSTNode]  # id(node) -> its top-level statement (for positions)
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
@@ -107,8 +108,6 @@ def string_value(node: cst.BaseExpression) -> str | None:
 
 
 class Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self) -> None:
         super().__init__()
         self.scope: Scope | None = None
@@ -119,12 +118,29 @@ class Collector(cst.CSTVisitor):
         self.stmt: cst.SimpleStatementLine | None = None
         self.blocks: list[int] = []
         self.stmt_block: dict[int, int] = {}
+        self.counter = 0
+        self.orders: dict[int, int] = {}
+        self.tops: dict[int, cst.CSTNode] = {}
+        self.top_ids: set[int] = set()
+        self.top: cst.CSTNode | None = None
 
     # --- positions and scopes ---
 
     def line(self, node: cst.CSTNode) -> int:
-        pos: CodeRange = self.get_metadata(PositionProvider, node)
-        return pos.start.line
+        """The visiting order now (source order); ``node`` is only for reading the call."""
+        self.counter += 1
+        return self.counter
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.top_ids:
+            self.top = node
+        if self.top is not None:
+            self.tops[id(node)] = self.top
+        return super().on_visit(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counter += 1
+        self.orders[id(node)] = self.counter
 
     @property
     def cur(self) -> Scope:
@@ -139,6 +155,7 @@ class Collector(cst.CSTVisitor):
         self.scope = self.cur.parent
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.top_ids = {id(stmt) for stmt in node.body}
         self._push(node)
         self.blocks.append(id(node))
 
@@ -311,6 +328,8 @@ class Collector(cst.CSTVisitor):
             self.getattr_classes,
             self.candidates,
             self.stmt_block,
+            self.orders,
+            self.tops,
         )
 
 

@@ -10,14 +10,17 @@ provides is worked out by ``_fakes``. Per-file work never raises: unparsable inp
 
 from __future__ import annotations
 
+import ast
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from . import _suppress
 from ._fakes import Fake, Resolver
+from ._positions import Positions
 from ._scopes import Candidate, Collector, Scope, dotted, subscript_key
 from ._types import InstallKind, ParseFailure, Site
 
@@ -57,6 +60,8 @@ def parse(source: str, path: str) -> cst.Module | ParseFailure:
 
 def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
     """Every module-mock site in ``source``; a ParseFailure when it does not parse."""
+    if not _may_install(source):
+        return []
     module = parse(source, path)
     if isinstance(module, ParseFailure):
         return module
@@ -68,14 +73,59 @@ def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
 
 def analyse(module: cst.Module, source: str, path: str) -> Analysis:
     """Sites and the fakes behind them; ``module`` must be ``source`` parsed (nodes are kept)."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     collector = Collector()
-    wrapper.visit(collector)
-    positions = wrapper.resolve(PositionProvider)
-    finder = _Finder(path, Resolver(collector.collected(), dict(positions)), source)
+    module.visit(collector)
+    collected = collector.collected()
+    finder = _Finder(path, Resolver(collected, Positions(module, collected.tops)), source)
     for candidate in collector.candidates:
         finder.candidate(candidate)
     return finder.analysis
+
+
+def _may_install(source: str) -> bool:
+    """Second, exact-enough filter with the C parser: is there any candidate install at all?
+
+    libcst's parse and positions cost ~10x more than ``ast``; most files that pass the
+    byte filter (``modules`` and ``sys`` somewhere) install nothing. A file ``ast``
+    cannot parse goes on to libcst, which decides (and reports) for itself.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "\d" in old test files
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    aliases = {"modules"}  # from sys import modules [as x]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "sys":
+            aliases |= {a.asname or a.name for a in node.names if a.name == "modules"}
+
+    def modules_like(expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Attribute):
+            return expr.attr == "modules"
+        if isinstance(expr, ast.Name):
+            return expr.id in aliases
+        return isinstance(expr, ast.Constant) and expr.value == "sys.modules"
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and modules_like(target.value):
+                    return True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "mock_module":
+                return True
+            if not isinstance(func, ast.Attribute):
+                continue
+            if func.attr in ("mock_module", "setitem"):
+                return True
+            if func.attr in ("update", "setdefault") and modules_like(func.value):
+                return True
+            args = [*node.args, *(k.value for k in node.keywords)]
+            if func.attr == "dict" and any(modules_like(a) for a in args):
+                return True
+    return False
 
 
 Entry = tuple[str | None, cst.BaseExpression, cst.CSTNode, Scope]
@@ -110,7 +160,7 @@ class _Finder:
             if names:
                 # ``sys.modules["m"] = fake = ModuleType("m")``: follow the name, so the
                 # attributes given to it later count.
-                found = cand.scope.lookup(names[0].value, self.r.line(node))
+                found = cand.scope.lookup(names[0].value, self.r.order(names[0]))
                 assert found is not None
                 fake = self.r.bound(names[0].value, found[0], found[1])
             else:
@@ -193,7 +243,7 @@ class _Finder:
                     return False
             return True
         if isinstance(mapping, cst.Name):
-            found = scope.lookup(mapping.value, self.r.line(mapping))
+            found = scope.lookup(mapping.value, self.r.order(mapping))
             binding = found[0] if found else None
             if found and binding and binding.kind == "assign" and binding.value is not None:
                 return self._entries(cand, node, binding.value, found[1], out, depth + 1)
