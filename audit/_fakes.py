@@ -7,12 +7,22 @@ analysed, and an edit target telling the fixer where a new name goes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import libcst as cst
 
 from ._positions import Positions
 from ._scopes import AttrAdd, Binding, Collected, Scope, dotted, string_value
+from ._targets import (
+    AttrTarget,
+    CallTarget,
+    DictTarget,
+    Fake,
+    Kwargs,
+    SpecTarget,
+    permissive,
+    unknown,
+)
 from ._types import FakeForm
 
 MOCK_CLASSES = frozenset(
@@ -45,61 +55,6 @@ MAX_DEPTH = 12
 REAL_MODULE_CALLS = frozenset(
     {"create_autospec", "import_module", "__import__", "module_from_spec", "reload", "load_module"}
 )
-
-
-# --- where the fixer adds a name ---
-
-
-@dataclass(frozen=True, eq=False)
-class DictTarget:
-    node: cst.Dict
-    before: cst.BaseDictElement | None = None  # insert before this (a helper's **kwargs spread)
-
-
-@dataclass(frozen=True, eq=False)
-class CallTarget:
-    node: cst.Call  # SimpleNamespace(...) / dict(...) / Mock(...): names become keywords
-    star: cst.Arg | None = None  # the helper's ``**kwargs``: new names merge in before it
-
-
-@dataclass(frozen=True, eq=False)
-class AttrTarget:
-    var: str
-    after: cst.SimpleStatementLine  # new ``var.name = stub`` lines go after this one
-
-
-@dataclass(frozen=True, eq=False)
-class SpecTarget:
-    node: cst.List | cst.Tuple | cst.Set
-
-
-EditTarget = DictTarget | CallTarget | AttrTarget | SpecTarget
-
-
-@dataclass(frozen=True, eq=False)
-class Fake:
-    form: FakeForm | None
-    provided: frozenset[str] | None
-    note: str | None = None
-    target: EditTarget | None = None
-    key: cst.CSTNode | None = None  # the definition sites sharing this fake share
-    lines: tuple[int, ...] = ()  # lines that build the fake (for suppression comments)
-
-
-def permissive() -> Fake:
-    return Fake(None, None)
-
-
-def unknown(note: str) -> Fake:
-    return Fake(None, None, note=note)
-
-
-@dataclass(frozen=True)
-class Kwargs:
-    """Inside a helper called with keywords: its ``**param`` stands for these names."""
-
-    param: str
-    names: frozenset[str] | None  # None when the call site passes ``**something`` unknown
 
 
 class Resolver:

@@ -22,9 +22,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from . import _stubs
-from ._fakes import AttrTarget, CallTarget, DictTarget, EditTarget, Fake, SpecTarget
 from ._scopes import string_value
 from ._sites import analyse, parse
+from ._targets import AttrTarget, CallTarget, DictTarget, EditTarget, Fake, SpecTarget
 from ._types import ParseFailure, SiteFix, StubKind
 
 __all__ = ["fix_source", "fix_module"]

@@ -19,9 +19,10 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from . import _suppress
-from ._fakes import Fake, Resolver
+from ._fakes import Resolver
 from ._positions import Positions
 from ._scopes import Candidate, Collector, Scope, dotted, subscript_key
+from ._targets import Fake
 from ._types import InstallKind, ParseFailure, Site
 
 __all__ = ["Analysis", "analyse", "find_sites", "might_have_sites", "parse"]

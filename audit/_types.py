@@ -16,7 +16,10 @@ FakeForm = Literal[
     "module_type",  # types.ModuleType("x") + attribute assignments
     "namespace",  # SimpleNamespace(name=value, ...)
     "mock_spec",  # Mock/MagicMock(spec=[...names])
-    "kwargs_helper",  # helper(**kwargs) building one of the above; names added as keywords
+    # helper(**kwargs) building a dict or keyword fake: provided = the helper's own names
+    # plus this call's keywords; the fixer edits the helper once, for every caller, so
+    # callers' own keywords still override ({"new": stub, **kwargs} / **{"new": stub, **kwargs}).
+    "kwargs_helper",
 ]
 
 StubKind = Literal["async", "sync"]
