@@ -272,10 +272,14 @@ class Resolver:
                     star = arg
                     form = "kwargs_helper"
                     continue
-                inner = self.fake(value, scope, depth=depth + 1)
+                inner = self.fake(value, scope, kwargs=kwargs, depth=depth + 1)
                 if inner.provided is None:
                     return unknown("The fake is built from a mapping mock-audit cannot follow.")
                 names |= inner.provided
+                if inner.form == "kwargs_helper" and isinstance(value, cst.Dict):
+                    # ``**{"new": stub, **kwargs}``: what an earlier fix made of ``**kwargs``.
+                    star = arg
+                    form = "kwargs_helper"
             else:
                 return unknown(
                     "The fake is built from positional arguments mock-audit cannot read."

@@ -178,9 +178,12 @@ class _Apply(cst.CSTTransformer):
         entries: list[cst.BaseDictElement] = [
             cst.DictElement(cst.SimpleString(f"{quote}{n}{quote}"), self.stub(n)) for n in names
         ]
-        if isinstance(arg.value, cst.Dict):  # merged before: extend that dict
+        if isinstance(arg.value, cst.Dict):  # merged before: add before its ``**kwargs``
             inner = arg.value
-            spread = len(inner.elements) - 1
+            spreads = [
+                i for i, e in enumerate(inner.elements) if isinstance(e, cst.StarredDictElement)
+            ]
+            spread = spreads[-1] if spreads else len(inner.elements)
             elements = [*inner.elements[:spread], *entries, *inner.elements[spread:]]
             value: cst.BaseExpression = inner.with_changes(elements=_joined(elements))
         else:

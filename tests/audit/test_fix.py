@@ -589,3 +589,33 @@ def test_a_file_that_does_not_parse_is_an_error_not_a_rewrite():
     [site] = find_sites("import sys\nsys.modules['m'] = {}\n", "t.py")  # type: ignore[misc]
     with pytest.raises(ValueError, match="Syntax error"):
         fix_source("import sys\nsys.modules['m'] = {\n", "t.py", [SiteFix(site, {"b": "sync"})])
+
+
+def test_a_later_fix_of_a_kwargs_helper_adds_into_the_merged_spread():
+    assert_fix(
+        """
+        import sys
+        from types import SimpleNamespace
+        from unittest.mock import MagicMock
+
+
+        def make_fake(**overrides):
+            return SimpleNamespace(a=1, **{"b": MagicMock(), **overrides})
+
+
+        sys.modules["app.crud"] = make_fake()
+        """,
+        """
+        import sys
+        from types import SimpleNamespace
+        from unittest.mock import MagicMock
+
+
+        def make_fake(**overrides):
+            return SimpleNamespace(a=1, **{"b": MagicMock(), "c": MagicMock(), **overrides})
+
+
+        sys.modules["app.crud"] = make_fake()
+        """,
+        names={"b": "sync", "c": "sync"},
+    )

@@ -186,3 +186,46 @@ def test_recursive_helpers_end_in_a_note_not_a_crash():
         """
     )
     assert site.provided is None and site.note
+
+
+def test_columns_count_characters_not_bytes():
+    [site] = sites_of('x = "éé"; import sys; sys.modules["m"] = {}\n')
+    assert (site.line, site.column) == (1, 23)
+
+
+SAMPLE = textwrap.dedent(
+    """
+    import sys
+    from types import ModuleType, SimpleNamespace
+    from unittest.mock import MagicMock, patch
+
+    BASE = {"a": 1}
+
+
+    def make_fake(**overrides):
+        return SimpleNamespace(x=1, **overrides)
+
+
+    @patch.dict(sys.modules, {"p.one": {**BASE, "b": 2}, "p.two": None})
+    def test_one(mock_module, monkeypatch):
+        fake = ModuleType("p.three")
+        fake.alpha = 1  # mock-audit: ignore[beta]
+        sys.modules["p.three"] = fake
+        monkeypatch.setitem(sys.modules, "p.four", make_fake(y=2))
+        mock_module("p.five", lambda: {
+            "c": MagicMock(spec=["d"]),
+        })
+        for name in ["a", "b"]:
+            sys.modules[name] = MagicMock()
+    """
+)
+
+
+def test_the_sample_has_its_sites():
+    assert [s.module for s in sites_of(SAMPLE)] == ["p.one", "p.two", "p.three", "p.four", "p.five"]
+
+
+@pytest.mark.parametrize("cut", range(1, len(SAMPLE) + 1, 7))
+def test_any_prefix_of_a_file_is_sites_or_a_parse_failure(cut):
+    found = find_sites(SAMPLE[:cut], "cut.py")
+    assert isinstance(found, (list, ParseFailure))
