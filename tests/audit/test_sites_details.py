@@ -229,3 +229,25 @@ def test_the_sample_has_its_sites():
 def test_any_prefix_of_a_file_is_sites_or_a_parse_failure(cut):
     found = find_sites(SAMPLE[:cut], "cut.py")
     assert isinstance(found, (list, ParseFailure))
+
+
+def test_positions_on_demand_equal_libcst_positions_for_every_node():
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from audit._positions import Positions
+    from audit._scopes import Collector
+
+    source = "# header\n\n" + SAMPLE + "\nclass K:\n    x = {'a': 1}  # c\n"
+    module = cst.parse_module(source)
+    collector = Collector()
+    module.visit(collector)
+    lazy = Positions(module, collector.collected().tops)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    checked = 0
+    for node, where in full.items():
+        if isinstance(node, cst.Module) or id(node) not in collector.tops:
+            continue
+        assert lazy.get(node) == where, node
+        checked += 1
+    assert checked > 200
