@@ -122,7 +122,7 @@ def _build(root: Path, file: Path | None, section: Mapping[str, Any]) -> Config:
             raise _expect(file, "ignore", "a list of 'module:name' strings", entry)
         ignore.add((module.strip(), name.strip()))
 
-    cache_dir = section.get("cache-dir", ".mock_audit_cache")
+    cache_dir = section.get("cache-dir", ".mock-audit-cache")
     if not isinstance(cache_dir, str):
         raise _expect(file, "cache-dir", "a string (a directory path)", cache_dir)
 

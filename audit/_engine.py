@@ -17,6 +17,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, cast
 
+from ._cache import FileCache, fingerprint
+from ._progress import Progress
 from ._project import ProjectIndex, is_excluded
 from ._reach import Reacher
 from ._types import (
@@ -46,13 +48,28 @@ class Backend:
     fix_source: FixSource
 
 
-def default_backend() -> Backend:
-    # Imported here, not at the top: `import audit` (e.g. for missing_exports) must not
-    # pay for libcst.
-    from ._fix import fix_source
-    from ._sites import find_sites, might_have_sites
+# The default backend's functions import the site finder and fixer on first use: `import
+# audit` must not pay for them, and a warm run answered by the cache never needs them.
+def _might_have_sites(data: bytes) -> bool:
+    from ._sites import might_have_sites
 
-    return Backend(might_have_sites, find_sites, fix_source)
+    return might_have_sites(data)
+
+
+def _find_sites(source: str, path: str) -> list[Site] | ParseFailure:
+    from ._sites import find_sites
+
+    return find_sites(source, path)
+
+
+def _fix_source(source: str, path: str, fixes: Sequence[SiteFix], *, stubs: Any) -> str:
+    from ._fix import fix_source
+
+    return fix_source(source, path, fixes, stubs=stubs)
+
+
+def default_backend() -> Backend:
+    return Backend(_might_have_sites, _find_sites, _fix_source)
 
 
 @dataclass
@@ -68,38 +85,62 @@ def collect_files(paths: Iterable[Path], config: Config) -> list[Path]:
     out: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        candidates: Iterable[Path]
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*.py") if not _hidden(p, path))
-        else:
-            candidates = [path]
+        # A directory is resolved once; files under it are then real paths already
+        # (os.walk does not follow directory links), which spares a resolve per file.
+        candidates = _walk_py(path.resolve()) if path.is_dir() else [path.resolve()]
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved in seen or is_excluded(resolved, config.root, config.exclude):
+            if candidate in seen or is_excluded(candidate, config.root, config.exclude):
                 continue
-            seen.add(resolved)
-            out.append(resolved)
+            seen.add(candidate)
+            out.append(candidate)
     return out
 
 
-def _hidden(path: Path, base: Path) -> bool:
-    parts = path.relative_to(base).parts[:-1]
-    return any(p.startswith(".") or p in ("__pycache__", "node_modules") for p in parts)
+_SKIPPED = frozenset({"__pycache__", "node_modules"})
 
 
-def prefilter(path: Path, backend: Backend) -> FileResult:
-    """Read a file; keep its bytes only when the cheap prefilter says it may hold a site."""
+def _walk_py(base: Path) -> list[Path]:
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not d.startswith(".") and d not in ("__pycache__", "node_modules")
+        ]
+        found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
+    return [Path(p) for p in sorted(found)]
+
+
+def prefilter(path: Path, backend: Backend, cache: FileCache | None = None) -> FileResult:
+    """Read a file; keep its bytes only when the cheap prefilter says it may hold a site.
+
+    With a cache, a file whose content is unchanged is not read at all: its verdict and
+    sites come from the cache (``data`` stays None and ``sites`` are filled in).
+    """
     result = FileResult(path)
+    entry, data = cache.entry(path) if cache is not None else (None, None)
+    if entry is not None:
+        verdict = entry.products.get("prefilter")
+        if verdict is False:
+            return result
+        found = entry.products.get("sites")
+        if verdict is True and found is not None:
+            result.sites, result.notes = list(found[0]), list(found[1])
+            return result
     try:
-        data = path.read_bytes()
+        data = data if data is not None else path.read_bytes()
     except OSError as exc:
         result.notes.append(Note(str(path), 0, 0, f"The file cannot be read: {exc}."))
         return result
     try:
-        if backend.might_have_sites(data):
-            result.data = data
+        verdict = bool(backend.might_have_sites(data))
     except Exception as exc:  # per-file work never raises
         result.notes.append(Note(str(path), 0, 0, f"The file cannot be analysed: {exc!r}."))
+        return result
+    if verdict:
+        result.data = data
+    if entry is not None and cache is not None:
+        cache.put(entry, "prefilter", verdict)
     return result
 
 
@@ -206,10 +247,20 @@ class CheckRun:
 PARALLEL_MIN_FILES = 64
 
 
-def analyse_all(files: Sequence[Path], backend: Backend, jobs: int) -> list[FileResult]:
+def analyse_all(
+    files: Sequence[Path],
+    backend: Backend,
+    jobs: int,
+    cache: FileCache | None = None,
+    progress: Progress | None = None,
+) -> list[FileResult]:
     """Prefilter here; parse the candidates on ``jobs`` processes (0: all cores) when
     there are enough of them to pay for the pool."""
-    read = [prefilter(path, backend) for path in files]
+    read = []
+    for i, path in enumerate(files):
+        read.append(prefilter(path, backend, cache))
+        if progress is not None and i % 256 == 0:
+            progress.update(f"reading test files {i}/{len(files)}")
     todo = [r for r in read if r.data is not None]
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     parsed: list[FileResult]
@@ -226,8 +277,18 @@ def analyse_all(files: Sequence[Path], backend: Backend, jobs: int) -> list[File
                 )
             )
     else:
-        parsed = [analyse_file(r.path, r.data, backend) for r in todo if r.data is not None]
+        parsed = []
+        for i, r in enumerate(todo):
+            assert r.data is not None
+            parsed.append(analyse_file(r.path, r.data, backend))
+            if progress is not None and i % 8 == 0:
+                progress.update(f"finding sites {i}/{len(todo)}")
     by_path = {r.path: r for r in parsed}
+    if cache is not None:
+        for r in parsed:
+            entry, _ = cache.entry(r.path, r.data)
+            if entry is not None:
+                cache.put(entry, "sites", (tuple(r.sites), tuple(r.notes)))
     return [by_path.get(r.path, r) for r in read]
 
 
@@ -240,13 +301,33 @@ def _picklable(backend: Backend) -> bool:
 
 
 def run_check(
-    paths: Sequence[Path], config: Config, backend: Backend, *, jobs: int = 1
+    paths: Sequence[Path],
+    config: Config,
+    backend: Backend,
+    *,
+    jobs: int = 1,
+    cache: FileCache | None = None,
+    progress: Progress | None = None,
+    reuse: bool = False,
 ) -> CheckRun:
-    index = ProjectIndex(config)
+    """Check ``paths``; per-file products come from (and go to) ``cache`` when given.
+
+    With ``reuse``, a run over an unchanged tree returns the remembered report (and no
+    per-file results or pairs, which only fix and SARIF fixes need).
+    """
+    progress = progress or Progress(None)
+    index = ProjectIndex(config, cache)
     files = collect_files(paths, config)
-    results = analyse_all(files, backend, jobs)
+    run_key = None
+    if reuse and cache is not None and cache.persistent:
+        run_key = _run_key(files, index, config)
+        remembered = cache.recall(run_key) if run_key is not None else None
+        if isinstance(remembered, Report):
+            return CheckRun(remembered, [], [], index)
+    results = analyse_all(files, backend, jobs, cache, progress)
+    progress.update("checking fakes against the project")
     for result in results:
-        if result.sites and result.data is not None:
+        if result.sites:
             with contextlib.suppress(Exception):  # a summary never raises; be sure
                 index.summary(result.path, result.data)  # no second read of the test
     # Required names of every target in one scan of the project.
@@ -280,7 +361,27 @@ def run_check(
         files_with_sites=sum(1 for r in results if r.sites),
         sites=n_sites,
     )
+    if cache is not None:
+        if run_key is not None:
+            cache.remember(run_key, report)
+        cache.save()
+    progress.clear()
     return CheckRun(report, results, pairs, index)
+
+
+def _run_key(files: list[Path], index: ProjectIndex, config: Config) -> bytes | None:
+    """What a whole check depends on: the checked files, every file and directory under
+    the roots (module resolution, required names, imports) and the conftest files above
+    the test roots; the config and tool version are in the cache's own key."""
+    names = [str(f) for f in files]
+    for test_root in config.tests:
+        directory = test_root.resolve()
+        while directory.is_relative_to(config.root) and directory != directory.parent:
+            names.append(str(directory / "conftest.py"))
+            if directory == config.root:
+                break
+            directory = directory.parent
+    return fingerprint(names, index.roots, names[: len(files)])
 
 
 def _site_fixes(index: ProjectIndex, pairs: Sequence[tuple[Finding, Site]]) -> list[SiteFix]:
@@ -305,8 +406,8 @@ def fix_file(
     path = str(result.path)
     added = sum(len(f.names) for f in fixes)
     try:
-        assert result.data is not None
-        decoded = decode(result.data)
+        data = result.data if result.data is not None else result.path.read_bytes()
+        decoded = decode(data)
         new_text = backend.fix_source(decoded.text, path, fixes, stubs=stubs)
         if new_text == decoded.text:
             return FileFix(path, 0, False, error="The fixer found nothing it could change.")
@@ -334,9 +435,16 @@ def fix_file(
 
 
 def run_fix(
-    paths: Sequence[Path], config: Config, backend: Backend, *, diff: bool, jobs: int = 1
+    paths: Sequence[Path],
+    config: Config,
+    backend: Backend,
+    *,
+    diff: bool,
+    jobs: int = 1,
+    cache: FileCache | None = None,
+    progress: Progress | None = None,
 ) -> FixReport:
-    run = run_check(paths, config, backend, jobs=jobs)
+    run = run_check(paths, config, backend, jobs=jobs, cache=cache, progress=progress)
     by_file: dict[Path, list[tuple[Finding, Site]]] = {}
     for finding, site in run.pairs:
         if site.fixable:

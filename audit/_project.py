@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._cache import FileCache
 from ._summary import ModuleSummary, summarize
 from ._types import Config, StubKind
 
@@ -29,6 +30,8 @@ class ModuleRef:
 
 def is_excluded(path: Path, root: Path, patterns: Iterable[str]) -> bool:
     """Match a path (relative to the config root, '/'-separated) or any of its parts."""
+    if not patterns:
+        return False
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -81,8 +84,11 @@ def pytest_module_name(path: Path) -> tuple[str, Path]:
 class ProjectIndex:
     """Resolve module names under the configured roots and summarise modules on demand."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, cache: FileCache | None = None) -> None:
         self.config = config
+        # Summaries and byte-search verdicts per file (persistent when the run has a cache).
+        self.cache = cache if cache is not None else FileCache(None)
+        self.parsed = 0  # modules summarised with ast in this run (a debug counter)
         roots = [*config.src, *config.tests]
         # pytest puts the first non-package ancestor of a test package on sys.path.
         for test_root in config.tests:
@@ -100,8 +106,6 @@ class ProjectIndex:
         self._files: list[Path] | None = None
         self._used: dict[str, dict[str, list[str]]] = {}
         self._names: dict[Path, tuple[str, Path]] = {}
-        # Bytes read by the prefilter but not parsed yet, so no file is read twice.
-        self._raw: dict[Path, bytes] = {}
         self._tests = [t.resolve() for t in config.tests]
         # Filled by the reachability layer: a file's resolved import edges.
         self.edge_cache: dict[Path, list[Any]] = {}
@@ -173,18 +177,25 @@ class ProjectIndex:
         cached = self._summaries.get(path)
         if cached is not None:
             return cached
-        module, _ = self.module_name(path)
-        raw = self._raw.pop(path, None)
-        data = data if data is not None else raw
-        if data is None:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                result = ModuleSummary(module, str(path), error=f"cannot read: {exc}")
-                self._summaries[path] = result
-                return result
-        result = summarize(data, str(path), module, is_package=path.name == "__init__.py")
+        result = self._summary(path, data)
         self._summaries[path] = result
+        return result
+
+    def _summary(self, path: Path, data: bytes | None) -> ModuleSummary:
+        module, _ = self.module_name(path)
+        entry, data = self.cache.entry(path, data)
+        if entry is not None:
+            cached = entry.products.get("summary")
+            if isinstance(cached, ModuleSummary):
+                return cached
+        try:
+            data = data if data is not None else path.read_bytes()
+        except OSError as exc:
+            return ModuleSummary(module, str(path), error=f"cannot read: {exc}")
+        self.parsed += 1
+        result = summarize(data, str(path), module, is_package=path.name == "__init__.py")
+        if entry is not None:
+            self.cache.put(entry, "summary", result)
         return result
 
     def files(self) -> list[Path]:
@@ -193,8 +204,9 @@ class ProjectIndex:
             seen: set[Path] = set()
             files: list[Path] = []
             for root in self.roots:
-                for path in _walk(root, self.config.exclude, self.config.root):
-                    resolved = path.resolve()
+                # Roots are resolved and os.walk does not follow directory links, so the
+                # walked paths are real already (a resolve per file costs more than the walk).
+                for resolved in _walk(root, self.config.exclude, self.config.root):
                     if resolved not in seen:
                         seen.add(resolved)
                         files.append(resolved)
@@ -209,21 +221,30 @@ class ProjectIndex:
         if wanted:
             for t in wanted:
                 self._used[t] = {}
-            # Every importer of pkg.mod names "mod" somewhere, so skip files that never do.
-            needles = {t.rpartition(".")[2].encode() for t in wanted}
+            # Every importer of pkg.mod (absolute, ``from pkg import mod``, ``from .mod
+            # import``, ``from . import mod``) and every reader of its attributes names
+            # "mod" somewhere in its bytes, so only files that do are parsed.
+            needles = sorted({t.rpartition(".")[2] for t in wanted})
             for path in self.files():
-                data: bytes | None = None
-                if path not in self._summaries:  # files() are resolved already
-                    data = self._raw.get(path)
-                    try:
-                        data = data if data is not None else path.read_bytes()
-                    except OSError:
-                        continue
-                    if not any(n in data for n in needles):
-                        self._raw[path] = data
-                        continue
-                self._collect(self.summary(path, data), wanted)
+                if path in self._summaries or self._mentions(path, needles):
+                    self._collect(self.summary(path), wanted)
         return {t: self._used[t] for t in targets}
+
+    def _mentions(self, path: Path, needles: list[str]) -> bool:
+        """Whether the file's bytes contain any needle; verdicts are cached per file."""
+        entry, data = self.cache.entry(path)
+        if entry is None:
+            return False
+        known: dict[str, bool] = entry.products.get("mentions", {})
+        todo = [n for n in needles if n not in known]
+        if todo:
+            try:
+                data = data if data is not None else path.read_bytes()
+            except OSError:
+                return False
+            known = {**known, **{n: n.encode() in data for n in todo}}
+            self.cache.put(entry, "mentions", known)
+        return any(known[n] for n in needles)
 
     def _collect(self, summary: ModuleSummary, targets: list[str]) -> None:
         for target in targets:

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
+from ._cache import FileCache, open_cache
 from ._config import load_config
 from ._engine import Backend, default_backend, run_check, run_fix
 from ._errors import AuditError, ConfigError
 from ._output import RENDERERS
+from ._progress import Progress
 from ._project import ProjectIndex
+from ._sarif import render_sarif, sarif_fixes
 from ._types import Config, FixReport, Report, Require
 
 Format = Literal["text", "json", "github", "sarif"]
@@ -34,15 +37,37 @@ def check(
     config: Config | None = None,
     *,
     jobs: int = 1,
+    cache: bool = False,
     backend: Backend | None = None,
+    _progress: Progress | None = None,
+    _warn: TextIO | None = None,
 ) -> Report:
     """Find module fakes that lack names; ``paths`` default to the configured tests.
 
-    ``jobs`` is the number of processes for site finding (0: one per core).
+    ``jobs`` is the number of processes for site finding (0: one per core); with
+    ``cache``, per-file results are kept under the config's ``cache_dir``.
     """
     config = config or load_config()
     chosen = _paths(paths, config)
-    return run_check(chosen, config, backend or default_backend(), jobs=jobs).report
+    store = _cache(config, cache, _warn)
+    return run_check(
+        chosen,
+        config,
+        backend or default_backend(),
+        jobs=jobs,
+        cache=store,
+        progress=_progress,
+        reuse=True,
+    ).report
+
+
+def _cache(config: Config, enabled: bool, warn: TextIO | None) -> FileCache:
+    stream = warn or sys.stderr
+
+    def note(message: str) -> None:
+        stream.write(f"mock-audit: {message}\n")
+
+    return open_cache(config, enabled=enabled, warn=note)
 
 
 def fix(
@@ -51,12 +76,24 @@ def fix(
     *,
     diff: bool = False,
     jobs: int = 1,
+    cache: bool = False,
     backend: Backend | None = None,
+    _progress: Progress | None = None,
+    _warn: TextIO | None = None,
 ) -> FixReport:
     """Add missing names to fixable fakes (with ``diff``, compute the diffs and write nothing)."""
     config = config or load_config()
     chosen = _paths(paths, config)
-    return run_fix(chosen, config, backend or default_backend(), diff=diff, jobs=jobs)
+    store = _cache(config, cache, _warn)
+    return run_fix(
+        chosen,
+        config,
+        backend or default_backend(),
+        diff=diff,
+        jobs=jobs,
+        cache=store,
+        progress=_progress,
+    )
 
 
 def missing_exports(
@@ -104,25 +141,48 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
         return 2
     if options.require is not None:
         config = dataclasses.replace(config, require=options.require)
-    if options.format == "sarif":
-        err.write("mock-audit: --format sarif is not implemented yet.\n")
-        return 2
+    progress = Progress(err)
+    use_cache = not options.no_cache
     try:
         paths: Sequence[str] = options.paths
         cwd = Path.cwd()
         if options.command == "fix":
-            result = fix(paths, config, diff=options.diff, jobs=options.jobs)
+            result = fix(
+                paths,
+                config,
+                diff=options.diff,
+                jobs=options.jobs,
+                cache=use_cache,
+                _progress=progress,
+                _warn=err,
+            )
             report, findings = result.check, result.remaining
             if options.diff:
                 out.write("".join(f.diff for f in result.files))
                 text = RENDERERS["text"](report, cwd, result).splitlines()[-1] + "\n"
                 err.write(text)
                 return 1 if findings else 0
-            text = RENDERERS[options.format](report, cwd, result)
+            if options.format == "sarif":
+                text = render_sarif(report, cwd, findings, {})
+            else:
+                text = RENDERERS[options.format](report, cwd, result)
         else:
-            report = check(paths, config, jobs=options.jobs)
+            backend = default_backend()
+            checked = run_check(
+                _paths(paths, config),
+                config,
+                backend,
+                jobs=options.jobs,
+                cache=_cache(config, use_cache, err),
+                progress=progress,
+                reuse=options.format != "sarif",
+            )
+            report = checked.report
             findings = report.findings
-            text = RENDERERS[options.format](report, cwd, None)
+            if options.format == "sarif":
+                text = render_sarif(report, cwd, findings, sarif_fixes(checked, backend, config))
+            else:
+                text = RENDERERS[options.format](report, cwd, None)
     except AuditError as exc:
         err.write(f"mock-audit: {exc}\n")
         return 2
