@@ -126,8 +126,8 @@ class Collector(cst.CSTVisitor):
 
     # --- positions and scopes ---
 
-    def line(self, node: cst.CSTNode) -> int:
-        """The visiting order now (source order); ``node`` is only for reading the call."""
+    def tick(self) -> int:
+        """The next number in visiting (= source) order."""
         self.counter += 1
         return self.counter
 
@@ -166,23 +166,23 @@ class Collector(cst.CSTVisitor):
         self.blocks.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.cur.bind(node.name.value, Binding("def", self.line(node), node=node))
+        self.cur.bind(node.name.value, Binding("def", self.tick(), node=node))
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         # The body is the function's scope; decorators and defaults belong to the outer one.
         self._push(node)
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            self.cur.bind(param.name.value, Binding("param", self.line(param), node=param))
+            self.cur.bind(param.name.value, Binding("param", self.tick(), node=param))
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
-                self.cur.bind(star.name.value, Binding("param", self.line(star), node=star))
+                self.cur.bind(star.name.value, Binding("param", self.tick(), node=star))
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         self._pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.cur.bind(node.name.value, Binding("class", self.line(node), node=node))
+        self.cur.bind(node.name.value, Binding("class", self.tick(), node=node))
         for stmt in node.body.body:
             if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__":
                 self.getattr_classes.add(node.name.value)
@@ -215,7 +215,7 @@ class Collector(cst.CSTVisitor):
             else:
                 local = real = full.split(".")[0]
             self.aliases.setdefault(local, real)
-            self.cur.bind(local, Binding("import", self.line(node), real=real))
+            self.cur.bind(local, Binding("import", self.tick(), real=real))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
@@ -231,56 +231,57 @@ class Collector(cst.CSTVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.aliases.setdefault(local, f"{base}.{name}")
-            self.cur.bind(local, Binding("import", self.line(node), real=f"{base}.{name}"))
+            self.cur.bind(local, Binding("import", self.tick(), real=f"{base}.{name}"))
 
     # --- bindings and additions ---
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        line = self.line(node)
+        order = self.tick()
         for target in node.targets:
-            self._target(target.target, node.value, line)
+            self._target(target.target, node.value, order)
         if any(isinstance(t.target, cst.Subscript) for t in node.targets):
             self.candidates.append(Candidate(node, self.cur, self.stmt))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._target(node.target, node.value, self.line(node))
+            self._target(node.target, node.value, self.tick())
 
-    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression, line: int) -> None:
+    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression, order: int) -> None:
         if isinstance(target, cst.Name):
-            self.cur.bind(target.value, Binding("assign", line, value=value, stmt=self.stmt))
+            self.cur.bind(target.value, Binding("assign", order, value=value, stmt=self.stmt))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 if isinstance(element.value, cst.Name):
-                    self.cur.bind(element.value.value, Binding("other", line))
+                    self.cur.bind(element.value.value, Binding("other", order))
         elif isinstance(target, cst.Attribute) and dotted(target.value) is not None:
             # ``fake.name = ...`` gives the fake a name; ``pkg.sub = ModuleType(...)`` also
             # binds the dotted path, which may be installed as a fake of its own.
             owner = dotted(target.value)
             assert owner is not None
-            self._add(owner, target.attr.value, line)
-            self.cur.bind(f"{owner}.{target.attr.value}", Binding("assign", line, value, self.stmt))
+            self._add(owner, target.attr.value, order)
+            path = f"{owner}.{target.attr.value}"
+            self.cur.bind(path, Binding("assign", order, value, self.stmt))
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             # fake["name"] = ... on a dict fake.
-            key = _subscript_key(target)
+            key = subscript_key(target)
             owner = target.value.value
             if key is not None and string_value(key) is not None:
-                self._add(owner, str(string_value(key)), line)
+                self._add(owner, str(string_value(key)), order)
             else:
                 self.cur.dynamic.setdefault(owner, f"items are set on {owner!r} dynamically")
 
-    def _add(self, owner: str, name: str, line: int) -> None:
+    def _add(self, owner: str, name: str, order: int) -> None:
         block = self.stmt_block.get(id(self.stmt), 0) if self.stmt is not None else 0
-        self.cur.adds.setdefault(owner, []).append(AttrAdd(name, line, self.stmt, block))
+        self.cur.adds.setdefault(owner, []).append(AttrAdd(name, order, self.stmt, block))
 
     def visit_For(self, node: cst.For) -> None:
         for name in _names_in(node.target):
-            self.cur.bind(name, Binding("other", self.line(node)))
+            self.cur.bind(name, Binding("other", self.tick()))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
             for name in _names_in(node.asname.name):
-                self.cur.bind(name, Binding("other", self.line(node)))
+                self.cur.bind(name, Binding("other", self.tick()))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -292,7 +293,7 @@ class Collector(cst.CSTVisitor):
             owner = node.args[0].value.value
             key = string_value(node.args[1].value) if len(node.args) > 1 else None
             if key is not None:
-                self._add(owner, key, self.line(node))
+                self._add(owner, key, self.tick())
             else:
                 self.cur.dynamic.setdefault(owner, f"setattr() gives {owner!r} computed names")
         if attr in ("update", "configure_mock"):
@@ -302,10 +303,10 @@ class Collector(cst.CSTVisitor):
                 self._update(updated, node)
 
     def _update(self, owner: str, node: cst.Call) -> None:
-        line = self.line(node)
+        order = self.tick()
         for arg in node.args:
             if arg.keyword is not None:
-                self._add(owner, arg.keyword.value, line)
+                self._add(owner, arg.keyword.value, order)
             elif not arg.star and isinstance(arg.value, cst.Dict):
                 for element in arg.value.elements:
                     key = (
@@ -314,7 +315,7 @@ class Collector(cst.CSTVisitor):
                     if key is None:
                         self.cur.dynamic.setdefault(owner, f"{owner!r} is updated dynamically")
                     else:
-                        self._add(owner, key, line)
+                        self._add(owner, key, order)
             else:
                 self.cur.dynamic.setdefault(owner, f"{owner!r} is updated from a computed value")
 
@@ -333,15 +334,12 @@ class Collector(cst.CSTVisitor):
         )
 
 
-def _subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
+def subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
+    """``k`` in ``x[k]`` (None for slices and tuples of keys)."""
     if len(node.slice) != 1:
         return None
     index = node.slice[0].slice
     return index.value if isinstance(index, cst.Index) else None
-
-
-def subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
-    return _subscript_key(node)
 
 
 def _update_owner(node: cst.BaseExpression) -> str | None:
