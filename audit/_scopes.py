@@ -183,9 +183,16 @@ class Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.cur.bind(node.name.value, Binding("class", self.tick(), node=node))
-        for stmt in node.body.body:
-            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__":
-                self.getattr_classes.add(node.name.value)
+        inherited = any(
+            isinstance(base.value, cst.Name) and base.value.value in self.getattr_classes
+            for base in node.bases
+        )
+        own = any(
+            isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__"
+            for stmt in node.body.body
+        )
+        if own or inherited:
+            self.getattr_classes.add(node.name.value)
 
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         self._push(node)

@@ -392,6 +392,12 @@ NOT_FINDINGS = Examples(
             'sys.modules["m"] = Anything()\n',
             (("m", None),),
         ),
+        Match(
+            HEAD + "class Anything:\n    def __getattr__(self, name):\n        return 1\n\n"
+            "class Fake(Anything):\n    pass\n\n"
+            'sys.modules["m"] = Fake()\n',
+            (("m", None),),
+        ),
         Match(HEAD + 'old = sys.modules.pop("m")\nsys.modules["m"] = old\n', (("m", None),)),
         Match(HEAD + 'sys.modules["m"] = sys.modules["other"]', (("m", None),)),
     ],
