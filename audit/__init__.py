@@ -15,6 +15,7 @@ from ._types import (
     Site,
     SiteFix,
 )
+from ._version import __version__ as __version__
 from .api import check, fix, load_config, missing_exports
 
 __all__ = [

@@ -31,3 +31,9 @@ def test_all_is_exactly_the_public_surface():
 
 def test_config_error_is_an_audit_error():
     assert issubclass(audit.ConfigError, audit.AuditError)
+
+
+def test_version_is_the_distribution_version():
+    from importlib.metadata import version
+
+    assert audit.__version__ == version("mockharness")
