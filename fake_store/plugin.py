@@ -73,3 +73,24 @@ def mock_module_fixture(request: pytest.FixtureRequest) -> Iterator[ModuleMocker
         yield mocker
     finally:
         mocker.undo()
+
+
+# --- pytest --mock-audit (appended by the audit half; the work is in audit/pytest_plugin.py).
+# ``specname`` lets these live beside the hooks above (pytest wants the "pytest_" prefix).
+
+
+@pytest.hookimpl(specname="pytest_addoption")
+def pytest_addoption_mock_audit(parser: pytest.Parser) -> None:
+    from audit.pytest_plugin import add_option
+
+    add_option(parser)
+
+
+@pytest.hookimpl(specname="pytest_collection_modifyitems", trylast=True)
+def pytest_collection_modifyitems_mock_audit(
+    session: pytest.Session, items: list[pytest.Item]
+) -> None:
+    if session.config.getoption("mock_audit", default=False):
+        from audit.pytest_plugin import audit_collected
+
+        audit_collected(session, items)
