@@ -21,6 +21,7 @@ from libcst.metadata import CodeRange
 from . import _suppress
 from ._fakes import Resolver
 from ._positions import Positions
+from ._reduce import reduce_source
 from ._scopes import Candidate, Collector, Scope, dotted, subscript_key
 from ._targets import Fake
 from ._types import InstallKind, ParseFailure, Site
@@ -61,8 +62,16 @@ def parse(source: str, path: str) -> cst.Module | ParseFailure:
 
 def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
     """Every module-mock site in ``source``; a ParseFailure when it does not parse."""
-    if not _may_install(source):
-        return []
+    tree = _ast_tree(source)
+    if tree is not None:
+        aliases = _modules_aliases(tree)
+
+        def installs(node: ast.AST) -> bool:
+            return _installs(node, aliases)
+
+        if not installs(tree):
+            return []
+        source = reduce_source(source, tree, installs)
     module = parse(source, path)
     if isinstance(module, ParseFailure):
         return module
@@ -83,23 +92,32 @@ def analyse(module: cst.Module, source: str, path: str) -> Analysis:
     return finder.analysis
 
 
-def _may_install(source: str) -> bool:
-    """Second, exact-enough filter with the C parser: is there any candidate install at all?
-
-    libcst's parse and positions cost ~10x more than ``ast``; most files that pass the
-    byte filter (``modules`` and ``sys`` somewhere) install nothing. A file ``ast``
-    cannot parse goes on to libcst, which decides (and reports) for itself.
-    """
+def _ast_tree(source: str) -> ast.Module | None:
+    """The ``ast`` tree, or None when the C parser refuses: libcst then decides and reports."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "\d" in old test files
-            tree = ast.parse(source)
+            return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
-    aliases = {"modules"}  # from sys import modules [as x]
+        return None
+
+
+def _modules_aliases(tree: ast.Module) -> set[str]:
+    """Local names of ``sys.modules`` besides ``x.modules``: ``from sys import modules [as y]``."""
+    aliases = {"modules"}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "sys":
             aliases |= {a.asname or a.name for a in node.names if a.name == "modules"}
+    return aliases
+
+
+def _installs(tree: ast.AST, aliases: set[str]) -> bool:
+    """Second, exact-enough filter with the C parser: is there any candidate install at all?
+
+    libcst's parse and positions cost ~10x more than ``ast``; most files that pass the
+    byte filter (``modules`` and ``sys`` somewhere) install nothing, and in those that do,
+    most top-level statements install nothing (see ``_reduce``).
+    """
 
     def modules_like(expr: ast.expr) -> bool:
         if isinstance(expr, ast.Attribute):
