@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from harness import (
@@ -61,9 +67,45 @@ def pipeline_demo() -> None:
     asyncio.run(_story())
 
 
+EXAMPLE = Path(__file__).resolve().parent / "assistant"
+MOCK_AUDIT = str(Path(sys.executable).with_name("mock-audit"))
+
+
+def _run(title: str, argv: list[str], cwd: Path) -> int:
+    """Run one command in ``cwd``, echoing it and its output; return its exit code."""
+    print(f"\n$ {' '.join(argv)}    # {title}", flush=True)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(argv, cwd=cwd, env=env, text=True, capture_output=True)
+    sys.stdout.write(done.stdout + done.stderr)
+    print(f"(exit {done.returncode})")
+    return done.returncode
+
+
+def audit_demo() -> int:
+    """Check the example, show the fix as a diff, fix a copy and run the copy's tests."""
+    print("\n== mock-audit: find the fakes that lack reserve_message, and fix them ==")
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "assistant"
+        shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        before = _run("today: one test crashes at import", [*pytest, "-x", "--tb=line"], copy)
+        found = _run(
+            "what crashes now (MA001), what is latent (MA002)", [MOCK_AUDIT, "check"], copy
+        )
+        _run("the fix, as a diff (writes nothing)", [MOCK_AUDIT, "fix", "--diff"], copy)
+        fixed = _run("apply it to this temporary copy", [MOCK_AUDIT, "fix"], copy)
+        after = _run("the copy's own tests, after the fix", pytest, copy)
+        clean = _run("and the audit is clean", [MOCK_AUDIT, "check"], copy)
+    ok = before == 1 and found == 1 and fixed == 0 and after == 0 and clean == 0
+    print(
+        "\ndemo:", "every step behaved as expected" if ok else "a step did NOT behave as expected"
+    )
+    return 0 if ok else 1
+
+
 def main() -> int:
     pipeline_demo()
-    return 0
+    return audit_demo()
 
 
 if __name__ == "__main__":

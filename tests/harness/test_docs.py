@@ -52,3 +52,8 @@ def test_demo_runs() -> None:
     assert out.count("[pipeline] update_content") >= 3
     assert "[pipeline] reserve" in out
     assert "final conversation" in out
+    # The audit half: the crash today, the findings, the fix on a copy, then green.
+    assert "ImportError: cannot import name 'reserve_message'" in out
+    assert "MA001 assistant.conversation_crud: missing reserve_message" in out
+    assert "20 passed" in out
+    assert "demo: every step behaved as expected" in out
