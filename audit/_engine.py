@@ -21,6 +21,7 @@ from ._cache import FileCache, fingerprint
 from ._progress import Progress
 from ._project import ProjectIndex, is_excluded
 from ._reach import Reacher
+from ._summary import ModuleSummary, summarize
 from ._types import (
     Config,
     FileFix,
@@ -35,6 +36,7 @@ from ._types import (
 )
 from ._write import decode, encode, write_atomic
 
+INIT = "__init__.py"
 FindSites = Callable[[str, str], "list[Site] | ParseFailure"]
 FixSource = Callable[..., str]
 
@@ -78,6 +80,7 @@ class FileResult:
     data: bytes | None = None  # kept only for files with sites, for the fixer
     sites: list[Site] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    summary: ModuleSummary | None = None  # of a file with sites, made where it was parsed
 
 
 def collect_files(paths: Iterable[Path], config: Config) -> list[Path]:
@@ -144,8 +147,14 @@ def prefilter(path: Path, backend: Backend, cache: FileCache | None = None) -> F
     return result
 
 
-def analyse_file(path: Path, data: bytes, backend: Backend) -> FileResult:
-    """Find the sites in a file's bytes; every failure becomes a note. Runs in workers."""
+def analyse_file(
+    path: Path, data: bytes, backend: Backend, module: str | None = None
+) -> FileResult:
+    """Find the sites in a file's bytes; every failure becomes a note. Runs in workers.
+
+    Given its ``module`` name, a file with sites is also summarised here (its imports
+    start every reachability search), so that parse runs on the pool too.
+    """
     result = FileResult(path)
     try:
         text = decode(data).text
@@ -159,6 +168,8 @@ def analyse_file(path: Path, data: bytes, backend: Backend) -> FileResult:
     result.sites = list(found)
     if result.sites:
         result.data = data
+        if module is not None:
+            result.summary = summarize(data, str(path), module, is_package=path.name == INIT)
     return result
 
 
@@ -253,6 +264,7 @@ def analyse_all(
     jobs: int,
     cache: FileCache | None = None,
     progress: Progress | None = None,
+    module_of: Callable[[Path], str] | None = None,
 ) -> list[FileResult]:
     """Prefilter here; parse the candidates on ``jobs`` processes (0: all cores) when
     there are enough of them to pay for the pool."""
@@ -262,6 +274,7 @@ def analyse_all(
         if progress is not None and i % 256 == 0:
             progress.update(f"reading test files {i}/{len(files)}")
     todo = [r for r in read if r.data is not None]
+    modules = [module_of(r.path) if module_of is not None else None for r in todo]
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     parsed: list[FileResult]
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and _picklable(backend):
@@ -273,14 +286,15 @@ def analyse_all(
                     [r.path for r in todo],
                     [r.data for r in todo],
                     repeat(backend),
+                    modules,
                     chunksize=chunk,
                 )
             )
     else:
         parsed = []
-        for i, r in enumerate(todo):
+        for i, (r, module) in enumerate(zip(todo, modules, strict=True)):
             assert r.data is not None
-            parsed.append(analyse_file(r.path, r.data, backend))
+            parsed.append(analyse_file(r.path, r.data, backend, module))
             if progress is not None and i % 8 == 0:
                 progress.update(f"finding sites {i}/{len(todo)}")
     by_path = {r.path: r for r in parsed}
@@ -290,6 +304,33 @@ def analyse_all(
             if entry is not None:
                 cache.put(entry, "sites", (tuple(r.sites), tuple(r.notes)))
     return [by_path.get(r.path, r) for r in read]
+
+
+def _wanted(index: ProjectIndex, targets: list[str]) -> list[Path]:
+    needles = sorted({t.rpartition(".")[2] for t in targets})
+    return [p for p in index.files() if not index.is_test_file(p) or index.mentions(p, needles)]
+
+
+def _summarize_job(path: Path, module: str) -> ModuleSummary:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ModuleSummary(module, str(path), error=f"cannot read: {exc}")
+    return summarize(data, str(path), module, is_package=path.name == INIT)
+
+
+def summarize_many(index: ProjectIndex, paths: Sequence[Path], jobs: int) -> None:
+    """Summarise the files not summarised yet on ``jobs`` processes, when that pays."""
+    todo = [p for p in paths if not index.has_summary(p)]
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers < 2 or len(todo) < PARALLEL_MIN_FILES:
+        return
+    modules = [index.module_name(p)[0] for p in todo]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(todo) // (workers * 4))
+        made = pool.map(_summarize_job, todo, modules, chunksize=chunk)
+        for path, summary in zip(todo, made, strict=True):
+            index.add_summary(path, summary)
 
 
 def _picklable(backend: Backend) -> bool:
@@ -324,17 +365,26 @@ def run_check(
         remembered = cache.recall(run_key) if run_key is not None else None
         if isinstance(remembered, Report):
             return CheckRun(remembered, [], [], index)
-    results = analyse_all(files, backend, jobs, cache, progress)
+    results = analyse_all(files, backend, jobs, cache, progress, lambda p: index.module_name(p)[0])
     progress.update("checking fakes against the project")
     for result in results:
-        if result.sites:
+        if result.summary is not None:
+            index.add_summary(result.path, result.summary)
+        elif result.sites:
             with contextlib.suppress(Exception):  # a summary never raises; be sure
                 index.summary(result.path, result.data)  # no second read of the test
     # Required names of every target in one scan of the project.
     targets = {s.module for r in results for s in r.sites if s.provided is not None}
-    with contextlib.suppress(Exception):  # per-target lookups below retry and report
-        index.used_names(sorted(t for t in targets if index.resolve(t) is not None))
+    known = sorted(t for t in targets if index.resolve(t) is not None)
     reacher = Reacher(index)
+    checked = sum(1 for r in results for s in r.sites if s.provided is not None)
+    if checked > reacher.threshold:
+        # The reacher will build its graph of every source module, and the required
+        # names need every module that mentions a target: parse them on the pool now.
+        with contextlib.suppress(Exception):  # the lazy path below does the same work
+            summarize_many(index, _wanted(index, known), jobs)
+    with contextlib.suppress(Exception):  # per-target lookups below retry and report
+        index.used_names(known)
     pairs: list[tuple[Finding, Site]] = []
     notes: list[Note] = []
     n_sites = 0

@@ -181,6 +181,20 @@ class ProjectIndex:
         self._summaries[path] = result
         return result
 
+    def has_summary(self, path: Path) -> bool:
+        """Whether the file's summary is at hand (made in this run, or cached and current)."""
+        if path in self._summaries:
+            return True
+        entry, _ = self.cache.entry(path)
+        return entry is not None and "summary" in entry.products
+
+    def add_summary(self, path: Path, summary: ModuleSummary) -> None:
+        """Take a summary made elsewhere (a worker) for a resolved path, and cache it."""
+        self._summaries[path] = summary
+        entry, _ = self.cache.entry(path)
+        if entry is not None:
+            self.cache.put(entry, "summary", summary)
+
     def _summary(self, path: Path, data: bytes | None) -> ModuleSummary:
         module, _ = self.module_name(path)
         entry, data = self.cache.entry(path, data)
@@ -226,11 +240,11 @@ class ProjectIndex:
             # "mod" somewhere in its bytes, so only files that do are parsed.
             needles = sorted({t.rpartition(".")[2] for t in wanted})
             for path in self.files():
-                if path in self._summaries or self._mentions(path, needles):
+                if path in self._summaries or self.mentions(path, needles):
                     self._collect(self.summary(path), wanted)
         return {t: self._used[t] for t in targets}
 
-    def _mentions(self, path: Path, needles: list[str]) -> bool:
+    def mentions(self, path: Path, needles: list[str]) -> bool:
         """Whether the file's bytes contain any needle; verdicts are cached per file."""
         entry, data = self.cache.entry(path)
         if entry is None:

@@ -46,6 +46,6 @@ def test_pool_and_single_process_agree(tmp_path: Path, monkeypatch: pytest.Monke
     one = run_check(list(config.tests), config, default_backend(), jobs=1).report
     assert used_pool == []
     two = run_check(list(config.tests), config, default_backend(), jobs=2).report
-    assert used_pool == [2]
+    assert used_pool and set(used_pool) == {2}  # site finding (and summaries) on the pool
     assert two == one
     assert len(one.findings) == 12 and len(one.notes) == 1
