@@ -33,9 +33,19 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
     common.add_argument("--require", choices=("used", "exports"), default=None)
     common.add_argument("--config", type=Path, default=None, metavar="FILE")
-    common.add_argument("--jobs", type=_jobs, default=0, metavar="N")
-    common.add_argument("--no-cache", action="store_true")
-    common.add_argument("--output-file", type=Path, default=None, metavar="FILE")
+    common.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes for parsing on big trees (default 0: one per core)",
+    )
+    common.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache-dir cache"
+    )
+    common.add_argument(
+        "--output-file", type=Path, default=None, metavar="FILE", help="write the report here"
+    )
     sub.add_parser("check", parents=[common], help="report fakes that lack names")
     fix = sub.add_parser("fix", parents=[common], help="add the missing names to the fakes")
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
