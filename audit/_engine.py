@@ -306,11 +306,6 @@ def analyse_all(
     return [by_path.get(r.path, r) for r in read]
 
 
-def _wanted(index: ProjectIndex, targets: list[str]) -> list[Path]:
-    needles = sorted({t.rpartition(".")[2] for t in targets})
-    return [p for p in index.files() if not index.is_test_file(p) or index.mentions(p, needles)]
-
-
 def _summarize_job(path: Path, module: str) -> ModuleSummary:
     try:
         data = path.read_bytes()
@@ -319,18 +314,32 @@ def _summarize_job(path: Path, module: str) -> ModuleSummary:
     return summarize(data, str(path), module, is_package=path.name == INIT)
 
 
-def summarize_many(index: ProjectIndex, paths: Sequence[Path], jobs: int) -> None:
-    """Summarise the files not summarised yet on ``jobs`` processes, when that pays."""
-    todo = [p for p in paths if not index.has_summary(p)]
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers < 2 or len(todo) < PARALLEL_MIN_FILES:
-        return
-    modules = [index.module_name(p)[0] for p in todo]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+class Summarizer:
+    """Summarise batches of files on one process pool, opened on the first batch big
+    enough to pay for it; smaller batches are left to the index's lazy path."""
+
+    def __init__(self, index: ProjectIndex, jobs: int) -> None:
+        self.index = index
+        self.workers = jobs or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __call__(self, paths: Sequence[Path]) -> None:
+        todo = [p for p in paths if not self.index.has_summary(p)]
+        workers = min(self.workers, len(todo))
+        if workers < 2 or len(todo) < PARALLEL_MIN_FILES:
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        modules = [self.index.module_name(p)[0] for p in todo]
         chunk = max(1, len(todo) // (workers * 4))
-        made = pool.map(_summarize_job, todo, modules, chunksize=chunk)
+        made = self._pool.map(_summarize_job, todo, modules, chunksize=chunk)
         for path, summary in zip(todo, made, strict=True):
-            index.add_summary(path, summary)
+            self.index.add_summary(path, summary)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
 
 def _picklable(backend: Backend) -> bool:
@@ -376,15 +385,45 @@ def run_check(
     # Required names of every target in one scan of the project.
     targets = {s.module for r in results for s in r.sites if s.provided is not None}
     known = sorted(t for t in targets if index.resolve(t) is not None)
-    reacher = Reacher(index)
-    checked = sum(1 for r in results for s in r.sites if s.provided is not None)
-    if checked > reacher.threshold:
-        # The reacher will build its graph of every source module, and the required
-        # names need every module that mentions a target: parse them on the pool now.
-        with contextlib.suppress(Exception):  # the lazy path below does the same work
-            summarize_many(index, _wanted(index, known), jobs)
+    summarizer = Summarizer(index, jobs)
+    try:
+        pairs, notes, n_sites = _judge(index, config, results, known, summarizer)
+    finally:
+        summarizer.close()
+    pairs.sort(key=lambda p: (p[0].path, p[0].line, p[0].column, p[0].code))
+    report = Report(
+        findings=tuple(f for f, _ in pairs),
+        notes=tuple(notes),
+        files_scanned=len(files),
+        files_with_sites=sum(1 for r in results if r.sites),
+        sites=n_sites,
+    )
+    if cache is not None:
+        if run_key is not None:
+            cache.remember(run_key, report)
+        cache.save()
+    progress.clear()
+    return CheckRun(report, results, pairs, index)
+
+
+def _judge(
+    index: ProjectIndex,
+    config: Config,
+    results: list[FileResult],
+    known: list[str],
+    summarizer: Summarizer,
+) -> tuple[list[tuple[Finding, Site]], list[Note], int]:
+    """Findings and notes of every site (and the number of sites)."""
+    # Modules that mention a target are parsed for its required names, and the closure of
+    # the tests with sites for reachability: both in batches on the pool when they are big.
+    needles = sorted({t.rpartition(".")[2] for t in known})
+    if needles:
+        with contextlib.suppress(Exception):  # the lazy paths below do the same work
+            summarizer([p for p in index.files() if index.mentions(p, needles)])
     with contextlib.suppress(Exception):  # per-target lookups below retry and report
         index.used_names(known)
+    starts = [r.path for r in results if any(s.provided is not None for s in r.sites)]
+    reacher = Reacher(index, starts=starts, prefetch=summarizer)
     pairs: list[tuple[Finding, Site]] = []
     notes: list[Note] = []
     n_sites = 0
@@ -403,20 +442,7 @@ def run_check(
                 notes.append(
                     Note(site.path, site.line, site.column, f"The site cannot be checked: {exc!r}.")
                 )
-    pairs.sort(key=lambda p: (p[0].path, p[0].line, p[0].column, p[0].code))
-    report = Report(
-        findings=tuple(f for f, _ in pairs),
-        notes=tuple(notes),
-        files_scanned=len(files),
-        files_with_sites=sum(1 for r in results if r.sites),
-        sites=n_sites,
-    )
-    if cache is not None:
-        if run_key is not None:
-            cache.remember(run_key, report)
-        cache.save()
-    progress.clear()
-    return CheckRun(report, results, pairs, index)
+    return pairs, notes, n_sites
 
 
 def _run_key(files: list[Path], index: ProjectIndex, config: Config) -> bytes | None:

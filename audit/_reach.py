@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,11 +114,26 @@ class Reacher:
     nodes outside that graph (itself, its conftests, test helpers) until it meets a
     labelled module, instead of its whole closure; and test files are parsed only
     when some test imports them.
+
+    Given ``starts`` (the tests that will be asked about), the graph holds only the
+    source modules in their import closure, so modules no such test can import are
+    never parsed; the closure is walked breadth-first and each frontier is handed to
+    ``prefetch`` first (which may parse it on a process pool). The answers are the
+    same: every module a search can meet is in the graph or searched forward.
     """
 
-    def __init__(self, index: ProjectIndex, *, threshold: int = 8) -> None:
+    def __init__(
+        self,
+        index: ProjectIndex,
+        *,
+        threshold: int = 8,
+        starts: Sequence[Path] | None = None,
+        prefetch: Callable[[list[Path]], None] | None = None,
+    ) -> None:
         self.index = index
         self.threshold = threshold
+        self.starts = None if starts is None else list(starts)
+        self.prefetch = prefetch
         self.calls = 0
         self._rev: dict[Path, list[tuple[Path, ImportStep]]] | None = None
         self._nodes: list[Path] = []
@@ -186,7 +202,10 @@ class Reacher:
     def _graph(self) -> dict[Path, list[tuple[Path, ImportStep]]]:
         if self._rev is None:
             rev: dict[Path, list[tuple[Path, ImportStep]]] = {}
-            seen = {p for p in self.index.files() if not self.index.is_test_file(p)}
+            if self.starts is None:
+                seen = {p for p in self.index.files() if not self.index.is_test_file(p)}
+            else:
+                seen = {p for p in self._closure() if not self.index.is_test_file(p)}
             queue = deque(sorted(seen))
             while queue:
                 node = queue.popleft()
@@ -201,6 +220,24 @@ class Reacher:
             self._nodes = sorted(seen)
             self._in_graph = seen
         return self._rev
+
+    def _closure(self) -> set[Path]:
+        """Every module the starts (and their conftests) import, directly or not."""
+        assert self.starts is not None
+        root = self.index.config.root
+        frontier = sorted({s for t in self.starts for s in (t, *conftests(t, root))})
+        seen = set(frontier)
+        while frontier:
+            if self.prefetch is not None:
+                self.prefetch(frontier)
+            following: list[Path] = []
+            for node in frontier:
+                for edge in edges(self.index, node):
+                    if edge.path not in seen:
+                        seen.add(edge.path)
+                        following.append(edge.path)
+            frontier = following
+        return seen
 
     def _hops_for(self, target: str, name: str) -> dict[Path, Hop]:
         key = (target, name)
