@@ -152,6 +152,12 @@ class FileCache:
         self.dirty = True
         return old, data
 
+    def _entries(self) -> dict[str, Entry]:
+        """Every stored entry (loading the cache file if need be)."""
+        if not self._loaded and self.directory is not None:
+            self._load(self.directory / CACHE_FILE)
+        return self.entries
+
     def put(self, entry: Entry, key: str, value: Any) -> None:
         """Record one product of a file (checked by ``entry``) for later runs."""
         entry.products[key] = value
@@ -194,7 +200,12 @@ class FileCache:
         for entry in self.entries.values():
             if now - entry.mtime_ns < _RACY_NS:
                 entry.mtime_ns = -1  # re-verified by digest next time
-        # Entries of files not seen this run are kept: another run may check other paths.
+        # Entries of files not seen this run are kept (another run may check other paths)
+        # unless the file is gone, so the cache does not grow with deleted files (checked
+        # only when something is written anyway, so a warm run stats nothing extra).
+        for name in [n for n in self.entries if n not in self._checked]:
+            if not os.path.exists(name):
+                del self.entries[name]
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             if self.dirty:

@@ -232,3 +232,16 @@ def test_unwritable_cache_dir_runs_without_cache(
     assert [(f.code, f.missing) for f in run.report.findings] == [("MA001", ("reserve_message",))]
     assert len(notes) == 1
     assert "cannot be written" in notes[0] and "blocker" in notes[0]
+
+
+def test_entries_of_deleted_files_are_dropped(
+    project: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = Counting(monkeypatch)
+    check(project, counting)
+    (project.root / "tests/test_plain.py").unlink()
+    # Pruning happens when the cache is written anyway (some file changed).
+    (project.root / "app/service.py").write_text("from app.crud import add_message\n")
+    check(project, counting)
+    names = {Path(n).name for n in FileCache(project.cache_dir, _cache.salt(project))._entries()}
+    assert "test_x.py" in names and "test_plain.py" not in names
