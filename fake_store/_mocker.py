@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import types
 from contextlib import ExitStack
 
@@ -15,8 +16,11 @@ class ModuleMocker:
     option, for the fixture).
     """
 
-    def __init__(self, *, strict: bool = False) -> None:
+    def __init__(
+        self, *, strict: bool = False, project: str | os.PathLike[str] | None = None
+    ) -> None:
         self.strict = strict
+        self.project = project  # where strict mode looks for the project's config
         self._stack = ExitStack()
         self.installed: list[str] = []
 
@@ -24,7 +28,9 @@ class ModuleMocker:
         self, name: str, factory: Factory, *, strict: bool | None = None
     ) -> types.ModuleType:
         use_strict = self.strict if strict is None else strict
-        module = self._stack.enter_context(mock_module(name, factory, strict=use_strict))
+        module = self._stack.enter_context(
+            mock_module(name, factory, strict=use_strict, project=self.project or os.getcwd())
+        )
         self.installed.append(name)
         return module
 

@@ -68,7 +68,10 @@ def persistence_pipeline_fixture(request: pytest.FixtureRequest) -> PersistenceP
 @pytest.fixture(name="mock_module")
 def mock_module_fixture(request: pytest.FixtureRequest) -> Iterator[ModuleMocker]:
     """``mock_module(name, factory, *, strict=None)``: install a fake module until teardown."""
-    mocker = ModuleMocker(strict=bool(request.config.getini("mock_module_strict")))
+    # Strict checks look for the config from the test file's directory, not the cwd.
+    mocker = ModuleMocker(
+        strict=bool(request.config.getini("mock_module_strict")), project=request.path.parent
+    )
     try:
         yield mocker
     finally:

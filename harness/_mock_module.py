@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import types
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from harness._errors import MissingExportsError
@@ -50,26 +52,50 @@ def _attributes(name: str, factory: object) -> dict[str, Any]:
     return dict(produced)
 
 
-def _missing_exports(name: str, provided: list[str]) -> list[str]:
+def _missing_exports(name: str, provided: list[str], project: Path) -> list[str]:
     # Imported here: audit (libcst and all) is only needed by strict mode.
     audit = importlib.import_module("audit")
-    missing = audit.missing_exports(name, provided)
+    missing = audit.missing_exports(name, provided, start=project)
     return sorted(str(item) for item in missing)
 
 
+def _caller_directory() -> Path:
+    """The directory of the file that entered ``mock_module``: its project's config is
+    found from there upward, whatever the working directory of the test run is."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module != "contextlib" and not module.startswith(("harness.", "fake_store.")):
+            filename = frame.f_globals.get("__file__")
+            if filename:
+                return Path(filename).resolve().parent
+            break
+        frame = frame.f_back  # type: ignore[assignment]
+    return Path(os.getcwd())
+
+
 @contextmanager
-def mock_module(name: str, factory: Factory, *, strict: bool = False) -> Iterator[types.ModuleType]:
+def mock_module(
+    name: str,
+    factory: Factory,
+    *,
+    strict: bool = False,
+    project: str | os.PathLike[str] | None = None,
+) -> Iterator[types.ModuleType]:
     """Install a fake module built from ``factory`` as ``sys.modules[name]``.
 
     The fake is also set as the attribute on its parent package when the parent
     is imported. Both are restored on exit, including "was absent". With
     ``strict=True`` the fake must provide every name the project imports from
-    ``name``, else ``MissingExportsError`` is raised and nothing is installed.
+    ``name``, else ``MissingExportsError`` is raised and nothing is installed;
+    the project's ``[tool.mock-audit]`` config is looked up from ``project``
+    (default: the directory of the calling file) upward.
     """
     _check_name(name)
     attributes = _attributes(name, factory)
     if strict:
-        missing = _missing_exports(name, sorted(attributes))
+        where = Path(project) if project is not None else _caller_directory()
+        missing = _missing_exports(name, sorted(attributes), where)
         if missing:
             raise MissingExportsError(name, missing, hint=FIX_HINT)
 

@@ -78,3 +78,20 @@ def test_under_xdist(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
     # Under xdist the "it was undone" test may run in the other worker; it passes either way.
     result.assert_outcomes(passed=4)
+
+
+def test_strict_finds_the_project_from_the_test_file_not_the_cwd(
+    pytester: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """pytest run from outside the project: strict still checks against that project."""
+    make_project(pytester, ini="true")
+    pytester.makepyprojecttoml('[tool.mock-audit]\nsrc = ["."]\ntests = ["."]\n')
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # no config above it
+    project = str(pytester.path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(elsewhere)
+        result = pytester.runpytest_subprocess(
+            "-p", "no:cacheprovider", "--rootdir", project, "-c", f"{project}/tox.ini", project
+        )
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*MissingExportsError*'shop.crud'*reserve*"])

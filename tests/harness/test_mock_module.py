@@ -199,18 +199,17 @@ def test_strict_with_the_real_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (app / "agent.py").write_text("from mhapp.crud import add_message, reserve_message\n")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_agent.py").write_text("import mhapp.agent\n")
-    monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         with (
             pytest.raises(MissingExportsError) as caught,
-            mock_module("mhapp.crud", {"add_message": 1}, strict=True),
+            mock_module("mhapp.crud", {"add_message": 1}, strict=True, project=tmp_path),
         ):
             pass
         assert caught.value.missing == ("reserve_message",)
         assert "mhapp.crud" not in sys.modules
         both = {"add_message": 1, "reserve_message": 2}
-        with mock_module("mhapp.crud", both, strict=True) as fake:
+        with mock_module("mhapp.crud", both, strict=True, project=tmp_path) as fake:
             assert sys.modules["mhapp.crud"] is fake
     finally:
         for name in ("mhapp", "mhapp.crud", "mhapp.agent"):
