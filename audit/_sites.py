@@ -63,6 +63,16 @@ def parse(source: str, path: str) -> cst.Module | ParseFailure:
 def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
     """Every module-mock site in ``source``; a ParseFailure when it does not parse."""
     tree = _ast_tree(source)
+    if isinstance(tree, SyntaxError):
+        # libcst may still read syntax newer than this interpreter's; if it cannot either,
+        # Python's own message names the right line (libcst's can point past it).
+        module = parse(source, path)
+        if isinstance(module, ParseFailure):
+            return ParseFailure(path, _syntax_message(tree))
+        try:
+            return analyse(module, source, path).sites
+        except Exception as exc:  # per-file work never raises
+            return ParseFailure(path, f"mock-audit could not analyse the file: {exc!r}.")
     if tree is not None:
         aliases = _modules_aliases(tree)
 
@@ -92,14 +102,22 @@ def analyse(module: cst.Module, source: str, path: str) -> Analysis:
     return finder.analysis
 
 
-def _ast_tree(source: str) -> ast.Module | None:
-    """The ``ast`` tree, or None when the C parser refuses: libcst then decides and reports."""
+def _ast_tree(source: str) -> ast.Module | SyntaxError | None:
+    """The ``ast`` tree; the SyntaxError when the source does not parse; None when the C
+    parser gives up for another reason (libcst then decides and reports)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "\d" in old test files
             return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except SyntaxError as error:
+        return error
+    except (ValueError, RecursionError, MemoryError):
         return None
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    text = f"Syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _modules_aliases(tree: ast.Module) -> set[str]:

@@ -251,3 +251,16 @@ def test_positions_on_demand_equal_libcst_positions_for_every_node():
         assert lazy.get(node) == where, node
         checked += 1
     assert checked > 200
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        pytest.param("def f(:\n    pass\n\nx = 1\n", 1, id="first-line"),
+        pytest.param("import sys\n\nsys.modules['a'] = {}\nprint 'hi'\n", 4, id="py2-print"),
+    ],
+)
+def test_parse_failure_names_the_line_python_names(source: str, line: int) -> None:
+    found = find_sites(source, "test_x.py")
+    assert isinstance(found, ParseFailure)
+    assert found.message.startswith(f"Syntax error at line {line}, column ")
