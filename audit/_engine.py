@@ -265,9 +265,15 @@ def analyse_all(
     cache: FileCache | None = None,
     progress: Progress | None = None,
     module_of: Callable[[Path], str] | None = None,
+    while_waiting: Callable[[list[tuple[Path, bytes]]], None] | None = None,
 ) -> list[FileResult]:
     """Prefilter here; parse the candidates on ``jobs`` processes (0: all cores) when
-    there are enough of them to pay for the pool."""
+    there are enough of them to pay for the pool.
+
+    On the pool, this process would only wait: ``while_waiting`` gets the candidates
+    (path, bytes) to do work of its own meanwhile (summaries of the tests' imports), and
+    then the workers need not summarise the tests themselves.
+    """
     read = []
     for i, path in enumerate(files):
         read.append(prefilter(path, backend, cache))
@@ -280,16 +286,19 @@ def analyse_all(
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES and _picklable(backend):
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(todo) // (workers * 4))
-            parsed = list(
-                pool.map(
-                    analyse_file,
-                    [r.path for r in todo],
-                    [r.data for r in todo],
-                    repeat(backend),
-                    modules,
-                    chunksize=chunk,
-                )
+            # map() submits every chunk now; its results are collected below.
+            found = pool.map(
+                analyse_file,
+                [r.path for r in todo],
+                [r.data for r in todo],
+                repeat(backend),
+                modules if while_waiting is None else repeat(None),
+                chunksize=chunk,
             )
+            if while_waiting is not None:
+                with contextlib.suppress(Exception):  # only a head start; never needed
+                    while_waiting([(r.path, r.data) for r in todo if r.data is not None])
+            parsed = list(found)
     else:
         parsed = []
         for i, (r, module) in enumerate(zip(todo, modules, strict=True)):
@@ -374,7 +383,17 @@ def run_check(
         remembered = cache.recall(run_key) if run_key is not None else None
         if isinstance(remembered, Report):
             return CheckRun(remembered, [], [], index)
-    results = analyse_all(files, backend, jobs, cache, progress, lambda p: index.module_name(p)[0])
+
+    def head_start(candidates: list[tuple[Path, bytes]]) -> None:
+        # While the pool finds sites: summarise the candidates and walk their import
+        # closure, which the reachability graph needs next (same lazy, memoised summaries).
+        for path, data in candidates:
+            index.summary(path, data)
+        Reacher(index, starts=[path for path, _ in candidates]).closure()
+
+    results = analyse_all(
+        files, backend, jobs, cache, progress, lambda p: index.module_name(p)[0], head_start
+    )
     progress.update("checking fakes against the project")
     for result in results:
         if result.summary is not None:

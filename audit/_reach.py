@@ -205,7 +205,7 @@ class Reacher:
             if self.starts is None:
                 seen = {p for p in self.index.files() if not self.index.is_test_file(p)}
             else:
-                seen = {p for p in self._closure() if not self.index.is_test_file(p)}
+                seen = {p for p in self.closure() if not self.index.is_test_file(p)}
             queue = deque(sorted(seen))
             while queue:
                 node = queue.popleft()
@@ -221,7 +221,7 @@ class Reacher:
             self._in_graph = seen
         return self._rev
 
-    def _closure(self) -> set[Path]:
+    def closure(self) -> set[Path]:
         """Every module the starts (and their conftests) import, directly or not."""
         assert self.starts is not None
         root = self.index.config.root
