@@ -137,6 +137,7 @@ class Reacher:
         self.calls = 0
         self._rev: dict[Path, list[tuple[Path, ImportStep]]] | None = None
         self._nodes: list[Path] = []
+        self._by_module: dict[str, list[tuple[Path, int, tuple[str, ...]]]] | None = None
         self._in_graph: set[Path] = set()
         self._hops: dict[tuple[str, str], dict[Path, Hop]] = {}
 
@@ -239,6 +240,21 @@ class Reacher:
             frontier = following
         return seen
 
+    def _from_imports(self) -> dict[str, list[tuple[Path, int, tuple[str, ...]]]]:
+        """module -> (node, line, names) of every import of it in the graph, in node order;
+        built once, so labelling a (target, name) does not scan every node's imports."""
+        if self._by_module is None:
+            self._graph()
+            by_module: dict[str, list[tuple[Path, int, tuple[str, ...]]]] = {}
+            for node in self._nodes:
+                for record in self.index.summary(node).imports:
+                    if record.names:
+                        by_module.setdefault(record.module, []).append(
+                            (node, record.line, record.names)
+                        )
+            self._by_module = by_module
+        return self._by_module
+
     def _hops_for(self, target: str, name: str) -> dict[Path, Hop]:
         key = (target, name)
         if key in self._hops:
@@ -248,12 +264,11 @@ class Reacher:
         skip = ref.path if ref is not None else None
         hops: dict[Path, Hop] = {}
         queue: deque[Path] = deque()
-        for node in self._nodes:
-            for record in self.index.summary(node).imports:
-                if record.module == target and name in record.names:
-                    hops[node] = (0, None, ImportStep(str(node), record.line, target))
-                    queue.append(node)
-                    break
+        # Nodes in sorted order, each labelled by its first import of the name.
+        for node, line, names in self._from_imports().get(target, ()):
+            if name in names and node not in hops:
+                hops[node] = (0, None, ImportStep(str(node), line, target))
+                queue.append(node)
         while queue:
             node = queue.popleft()
             dist = hops[node][0]
