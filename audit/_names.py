@@ -78,6 +78,12 @@ class Names:
             if binding.kind == "assign" and binding.value is not None:
                 return self.string(binding.value, where, depth + 1)
             return None
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, scope, depth)
+        if isinstance(node, cst.ConcatenatedString):  # ``"pkg" f".{SUB}"``
+            left = self.string(node.left, scope, depth + 1)
+            right = self.string(node.right, scope, depth + 1)
+            return None if left is None or right is None else left + right
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             left = self.string(node.left, scope, depth + 1)
             right = self.string(node.right, scope, depth + 1)
@@ -86,6 +92,29 @@ class Names:
             real = self.real_module(node.value, scope)
             return real
         return None
+
+    def _fstring(self, node: cst.FormattedString, scope: Scope, depth: int) -> str | None:
+        """``f"{PKG}.crud"``: text parts plus names that resolve to constant strings.
+
+        Format specs, conversions and ``=`` change the text, and escapes or doubled
+        braces would need evaluating: such f-strings are not constants here.
+        """
+        out: list[str] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                if any(c in part.value for c in "\\{}"):
+                    return None
+                out.append(part.value)
+                continue
+            if not isinstance(part, cst.FormattedStringExpression):
+                return None
+            if part.conversion is not None or part.format_spec is not None or part.equal:
+                return None
+            value = self.string(part.expression, scope, depth + 1)
+            if value is None:
+                return None
+            out.append(value)
+        return "".join(out)
 
     def real_module(self, node: cst.BaseExpression, scope: Scope) -> str | None:
         """The dotted module an imported name (or attribute chain of one) refers to."""

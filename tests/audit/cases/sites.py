@@ -371,6 +371,72 @@ HELPERS = Examples(
     ],
 )
 
+# Module names built from module-level string constants: ``+`` and f-strings alike.
+MODULE_NAMES = Examples(
+    match=[
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[PKG + ".crud"] = {"a": 1}\n',
+            (("app.crud", ("a",)),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[f"{PKG}.crud"] = {"a": 1}\n',
+            (("app.crud", ("a",)),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nSUB = "crud"\n\n'
+            "def test(monkeypatch):\n"
+            '    monkeypatch.setitem(sys.modules, f"{PKG}.{SUB}", {"a": 1, "b": 2})\n',
+            (("app.crud", ("a", "b")),),
+        ),
+        Match(
+            MOCKS + 'import sys\nPKG = "app"\nFULL = f"{PKG}.db"\n'
+            'patch.dict(sys.modules, {f"{FULL}.crud": {"a": 1}}).start()\n',
+            (("app.db.crud", ("a",)),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nmock_module("x" f".{PKG}", {"a": 1})\n',
+            (("x.app", ("a",)),),
+        ),
+        Match(
+            "import sys\nPKG = 'app'\nsys.modules[f'{PKG}.crud'] = {'a': 1}\n",
+            (("app.crud", ("a",)),),
+        ),
+        # Not constant strings: the site is kept, with a note instead of a module name.
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[f"{PKG!r}.crud"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[f"{PKG:>8}.crud"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[f"{PKG=}.crud"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+        Match(
+            'import sys\nsys.modules[f"{pkg}.crud"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+        Match(
+            'import sys\nN = 1\nsys.modules[f"app{N}.crud"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[f"{PKG}.{{crud}}"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+        Match(
+            'import sys\nPKG = "app"\nsys.modules[f"{PKG.upper()}.crud"] = {"a": 1}\n',
+            (("<unknown>", NOTE),),
+        ),
+    ],
+    no_match=[
+        'import os\nPKG = "app"\nos.environ[f"{PKG}.crud"] = "1"\n',
+        'import sys\nPKG = "app"\nd = {}\nd[f"{PKG}.crud"] = {"a": 1}\n',
+    ],
+)
+
 NOT_FINDINGS = Examples(
     match=[
         Match(MOCKS + HEAD + 'sys.modules["m"] = MagicMock()', (("m", None),)),
@@ -426,6 +492,7 @@ ALL: dict[str, Examples] = {
     "namespace": NAMESPACE,
     "mock_spec": MOCK_SPEC,
     "helpers": HELPERS,
+    "module_names": MODULE_NAMES,
     "not_findings": NOT_FINDINGS,
     "unanalysable": UNANALYSABLE,
 }
