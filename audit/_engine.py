@@ -517,8 +517,8 @@ def fix_file(
             difflib.unified_diff(
                 decoded.text.splitlines(keepends=True),
                 new_text.splitlines(keepends=True),
-                fromfile=f"a/{path}",
-                tofile=f"b/{path}",
+                fromfile=f"a/{_diff_path(result.path)}",
+                tofile=f"b/{_diff_path(result.path)}",
             )
         )
         return FileFix(path, added, False, diff=text)
@@ -527,6 +527,15 @@ def fix_file(
     except OSError as exc:
         return FileFix(path, 0, False, error=f"The file cannot be written: {exc}.")
     return FileFix(path, added, True)
+
+
+def _diff_path(path: Path) -> str:
+    """The path as ``git apply`` wants it in diff headers: relative to the working
+    directory when the file is below it, ``/``-separated."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix().lstrip("/")
 
 
 def run_fix(

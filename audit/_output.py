@@ -88,7 +88,11 @@ def render_text(report: Report, cwd: Path, fix: FixReport | None = None) -> str:
         f"{s['findings']} finding(s){tail} in {s['files_scanned']} file(s) scanned, "
         f"{s['sites']} site(s), {s['notes']} note(s)."
     )
-    if fix is not None:
+    previews = [f for f in fix.files if f.diff] if fix is not None else []
+    if previews:  # fix --diff: nothing was written
+        would = sum(f.names_added for f in previews)
+        line = f"{would} name(s) would be added in {len(previews)} file(s); " + line
+    elif fix is not None:
         line = f"{s['names_added']} name(s) added in {s['files_fixed']} file(s); " + line
     lines.append(line)
     return "\n".join(lines) + "\n"

@@ -158,7 +158,12 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
             )
             report, findings = result.check, result.remaining
             if options.diff:
-                out.write("".join(f.diff for f in result.files))
+                patch = "".join(f.diff for f in result.files)
+                if options.output_file is not None:
+                    if not _write_output(options.output_file, patch, err):
+                        return 2
+                else:
+                    out.write(patch)
                 text = RENDERERS["text"](report, cwd, result).splitlines()[-1] + "\n"
                 err.write(text)
                 return 1 if findings else 0
@@ -186,12 +191,24 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
     except AuditError as exc:
         err.write(f"mock-audit: {exc}\n")
         return 2
+    if report.files_scanned == 0:
+        searched = ", ".join(str(p) for p in (paths or config.tests)) or "(no paths)"
+        err.write(
+            f"mock-audit: warning: no Python files found in {searched}; pass test paths, "
+            "or set `tests` under [tool.mock-audit].\n"
+        )
     if options.output_file is not None:
-        try:
-            options.output_file.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            err.write(f"mock-audit: cannot write {str(options.output_file)!r}: {exc}.\n")
+        if not _write_output(options.output_file, text, err):
             return 2
     else:
         out.write(text)
     return 1 if findings else 0
+
+
+def _write_output(path: Path, text: str, err: TextIO) -> bool:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.write(f"mock-audit: cannot write {str(path)!r}: {exc}.\n")
+        return False
+    return True

@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .api import Options, run
 
 
@@ -27,12 +28,30 @@ def _parser() -> argparse.ArgumentParser:
         prog="mock-audit",
         description="Find module-mock fakes that lack names the project imports, and fix them.",
     )
+    parser.add_argument("--version", action="version", version=f"mock-audit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{check,fix}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("paths", nargs="*", help="files or directories (default: configured tests)")
-    common.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
-    common.add_argument("--require", choices=("used", "exports"), default=None)
-    common.add_argument("--config", type=Path, default=None, metavar="FILE")
+    common.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default="text",
+        help="report format (default: text); github: workflow annotations; sarif: code scanning",
+    )
+    common.add_argument(
+        "--require",
+        choices=("used", "exports"),
+        default=None,
+        help="names a fake must provide: those the project imports (used, the default), "
+        "or also every public name of the real module (exports)",
+    )
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="TOML file with [tool.mock-audit] (default: pyproject.toml found upward)",
+    )
     common.add_argument(
         "--jobs",
         type=_jobs,

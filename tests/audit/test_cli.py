@@ -214,3 +214,38 @@ def test_python_dash_m_audit_is_the_same_command(tmp_path):
         [sys.executable, "-m", "audit", "check"], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_fix_diff_applies_with_git_and_says_what_it_would_add(tmp_path):
+    write(tmp_path, PROJECT)
+    before = (tmp_path / "tests/test_x.py").read_text()
+    done = run(tmp_path, "fix", "--diff")
+    assert done.returncode == 1
+    assert done.stdout.startswith("--- a/tests/test_x.py\n+++ b/tests/test_x.py\n")
+    assert done.stderr.startswith("1 name(s) would be added in 1 file(s); ")
+    assert (tmp_path / "tests/test_x.py").read_text() == before  # --diff writes nothing
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "apply"], cwd=tmp_path, input=done.stdout, text=True, check=True)
+    assert run(tmp_path, "check").returncode == 0
+
+
+def test_fix_diff_goes_to_the_output_file(tmp_path):
+    write(tmp_path, PROJECT)
+    done = run(tmp_path, "fix", "--diff", "--output-file", "fix.patch")
+    assert done.stdout == ""
+    assert (tmp_path / "fix.patch").read_text().startswith("--- a/tests/test_x.py")
+
+
+def test_version(tmp_path):
+    from audit import __version__
+
+    done = run(tmp_path, "--version")
+    assert (done.returncode, done.stdout) == (0, f"mock-audit {__version__}\n")
+
+
+def test_no_python_files_is_said_on_stderr(tmp_path):
+    write(tmp_path, {"pyproject.toml": "[tool.mock-audit]\n"})
+    done = run(tmp_path, "check")
+    assert done.returncode == 0
+    assert "warning: no Python files found in" in done.stderr
+    assert "tests" in done.stderr

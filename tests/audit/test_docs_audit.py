@@ -110,7 +110,8 @@ def help_options() -> dict[str, set[str]]:
 
 
 def test_every_documented_option_is_accepted_and_every_option_is_documented() -> None:
-    accepted = set().union(*help_options().values())
+    top = run(REPO, "--help")
+    accepted = set().union(*help_options().values(), OPTION.findall(top.stdout))
     mentioned = set(OPTION.findall(doc()))
     assert accepted, "the help output names no options: the parsing here is broken"
     assert not FOREIGN_OPTIONS & accepted, "a foreign option is now mock-audit's own"
