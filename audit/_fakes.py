@@ -11,11 +11,13 @@ from dataclasses import replace
 
 import libcst as cst
 
+from . import _classes
 from ._names import MAX_DEPTH, Names
 from ._scopes import AttrAdd, Binding, Scope, dotted
 from ._targets import (
     AttrTarget,
     CallTarget,
+    ClassTarget,
     DictTarget,
     Fake,
     Kwargs,
@@ -156,13 +158,10 @@ class Resolver(Names):
                 binding = found[0]
                 if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef):
                     return self.helper(binding.node, node, depth)
-                if binding.kind == "class":
+                if binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
                     if func.value in self.c.classes_with_getattr:
                         return permissive()
-                    return unknown(
-                        f"The fake is an instance of class {func.value!r}; "
-                        "mock-audit does not analyse class-based fakes."
-                    )
+                    return self.klass(binding.node, found[1], instance=True, depth=depth + 1)
         return unknown(
             f"The fake is built by a call to {full or 'an expression'!r}, "
             "which mock-audit cannot follow."
@@ -274,6 +273,9 @@ class Resolver(Names):
             return unknown(
                 f"The fake comes from the parameter {var!r}, which mock-audit cannot follow."
             )
+        if binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
+            # The class object itself; a factory (``mock_module``) is called: an instance.
+            return self.klass(binding.node, where, instance=factory, depth=depth + 1)
         if binding.kind != "assign" or binding.value is None:
             return unknown(f"The fake {var!r} is bound in a way mock-audit cannot follow.")
         inner = self.fake(binding.value, where, factory=factory, kwargs=kwargs, depth=depth + 1)
@@ -295,6 +297,70 @@ class Resolver(Names):
             target=target,
             key=binding.stmt or inner.key,
             lines=lines,
+        )
+
+    def klass(self, node: cst.ClassDef, where: Scope, *, instance: bool, depth: int) -> Fake:
+        """A class of this file (or, with ``instance``, an instance of it) used as a fake.
+
+        Only bases that are themselves classes of this file (or ``object``) are
+        followed; anything else (``MagicMock``, an import, ``metaclass=``) is a note.
+        """
+        name = node.name.value
+        if depth > MAX_DEPTH:
+            return unknown("The fake is defined through too many indirections to follow.")
+        body = _classes.read(node)
+        if body.any_name:
+            return permissive()  # ``__getattr__`` / ``__getattribute__`` answer any name
+        if body.why is not None:
+            return unknown(f"The fake class {name!r} {body.why}; mock-audit does not analyse it.")
+        present = set(body.names)
+        names = present | (body.instance if instance else set())
+        note: str | None = None
+        for arg in node.bases:
+            base = self._base(node, arg, where, instance, depth)
+            if base is None:
+                continue
+            if base.note is None and base.provided is None:
+                return permissive()  # a base that answers any name
+            if base.note is not None:
+                note = note or base.note
+                continue
+            assert base.provided is not None and isinstance(base.target, ClassTarget)
+            names |= base.provided
+            present |= base.target.present
+        if node.keywords:
+            return unknown(f"The fake class {name!r} has a metaclass mock-audit cannot follow.")
+        if note is not None:
+            return unknown(note)
+        if name in where.dynamic:
+            return unknown(f"The fake {name!r} gets names dynamically ({where.dynamic[name]}).")
+        later = {a.name for a in where.adds.get(name, [])}  # ``FakeCrud.extra = ...``
+        return Fake(
+            "class",
+            frozenset(names | later),
+            target=ClassTarget(node, frozenset(present | later)),
+            key=node,
+            lines=(self.line(node),),
+        )
+
+    def _base(
+        self, node: cst.ClassDef, arg: cst.Arg, where: Scope, instance: bool, depth: int
+    ) -> Fake | None:
+        """What one base brings: None for ``object``; a note unless a class of this file."""
+        value = arg.value
+        if arg.keyword is None and not arg.star and isinstance(value, cst.Name):
+            found = where.lookup(value.value, self.order(value))
+            if found is None and value.value == "object":
+                return None
+            if found is not None and found[0].kind == "class":
+                base = found[0].node
+                # ``class A(A)`` finds its own binding first: not followed.
+                if isinstance(base, cst.ClassDef) and base is not node:
+                    return self.klass(base, found[1], instance=instance, depth=depth + 1)
+        code = cst.Module([]).code_for_node(value)
+        return unknown(
+            f"The fake class {node.name.value!r} derives from {code!r}, which is not a class "
+            "of this file mock-audit can follow."
         )
 
     def _attr_target(self, var: str, binding: Binding, adds: list[AttrAdd]) -> AttrTarget | None:

@@ -2,7 +2,8 @@
 
 Dict fakes get ``"name": stub`` entries, keyword fakes (``SimpleNamespace``) get
 ``name=stub``, ``ModuleType`` fakes get ``fake.name = stub`` lines after the last
-assignment to them, spec'd mocks get ``"name"`` in their spec list. New names go at
+assignment to them, spec'd mocks get ``"name"`` in their spec list, classes of the
+file get ``name = stub`` class attributes at the end of their body. New names go at
 the end, sorted; a multi-line literal gets one line per name in its indentation and
 keeps its trailing comma; a one-line literal stays on one line.
 
@@ -24,7 +25,15 @@ from libcst.codemod.visitors import AddImportsVisitor
 from . import _stubs
 from ._scopes import string_value
 from ._sites import analyse, parse
-from ._targets import AttrTarget, CallTarget, DictTarget, EditTarget, Fake, SpecTarget
+from ._targets import (
+    AttrTarget,
+    CallTarget,
+    ClassTarget,
+    DictTarget,
+    EditTarget,
+    Fake,
+    SpecTarget,
+)
 from ._types import ParseFailure, SiteFix, StubKind
 
 __all__ = ["fix_source", "fix_module"]
@@ -112,6 +121,10 @@ def _present(fake: Fake) -> set[str]:
             literal |= _present(Fake("dict", None, target=DictTarget(target.star.value)))
     elif isinstance(target, SpecTarget):
         literal = {v for e in target.node.elements if (v := string_value(e.value)) is not None}
+    elif isinstance(target, ClassTarget):
+        # An instance's ``self.x`` is not a class attribute: a class-object site that
+        # shares the class still needs ``x`` added.
+        return set(target.present)
     # A helper's names include its callers' keywords; only its own literal names count.
     if fake.form == "kwargs_helper" or fake.provided is None:
         return literal
@@ -234,6 +247,26 @@ class _Apply(cst.CSTTransformer):
 
     def leave_Set(self, original_node: cst.Set, updated_node: cst.Set) -> cst.BaseExpression:
         return self._seq(original_node, updated_node)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        edit = self.edits.get(id(original_node))
+        target, names = edit if edit is not None else (None, [])
+        if not isinstance(target, ClassTarget):
+            return updated_node
+        lines = [cst.parse_statement(f"{n} = {self.code[n]}\n") for n in names]
+        body = updated_node.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            # ``class F: pass``: becomes an indented block in the module's indentation.
+            first = cst.SimpleStatementLine(body.body)
+            block = cst.IndentedBlock([first, *lines], header=body.trailing_whitespace)
+            return updated_node.with_changes(body=block)
+        assert isinstance(body, cst.IndentedBlock)
+        if body.body and isinstance(body.body[-1], cst.BaseCompoundStatement):
+            # After a method: one blank line, as between the methods themselves.
+            lines[0] = lines[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        return updated_node.with_changes(body=body.with_changes(body=[*body.body, *lines]))
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine

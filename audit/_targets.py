@@ -11,6 +11,7 @@ from ._types import FakeForm
 __all__ = [
     "AttrTarget",
     "CallTarget",
+    "ClassTarget",
     "DictTarget",
     "EditTarget",
     "Fake",
@@ -47,7 +48,13 @@ class SpecTarget:
     node: cst.List | cst.Tuple | cst.Set
 
 
-EditTarget = DictTarget | CallTarget | AttrTarget | SpecTarget
+@dataclass(frozen=True, eq=False)
+class ClassTarget:
+    node: cst.ClassDef  # new ``name = stub`` lines go at the end of its body
+    present: frozenset[str]  # names the class object has (an instance's ``self.x`` aside)
+
+
+EditTarget = DictTarget | CallTarget | AttrTarget | SpecTarget | ClassTarget
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,6 +20,9 @@ FakeForm = Literal[
     # plus this call's keywords; the fixer edits the helper once, for every caller, so
     # callers' own keywords still override ({"new": stub, **kwargs} / **{"new": stub, **kwargs}).
     "kwargs_helper",
+    # a class of this file, or an instance of it: its body's names (+ ``self.x`` for an
+    # instance) and its bases' (classes of this file only); new names become class attributes
+    "class",
 ]
 
 StubKind = Literal["async", "sync"]

@@ -48,4 +48,4 @@ def test_at_least_one_example_of_every_fake_form_is_fixable():
         for s in sites(textwrap.dedent(case.code))
         if s.fixable
     }
-    assert forms == {"dict", "module_type", "namespace", "mock_spec", "kwargs_helper"}
+    assert forms == {"dict", "module_type", "namespace", "mock_spec", "kwargs_helper", "class"}

@@ -437,6 +437,140 @@ MODULE_NAMES = Examples(
     ],
 )
 
+CRUD = (
+    "class FakeCrud:\n"
+    '    """Stands in for app.crud."""\n\n'
+    "    LIMIT = 10\n"
+    "    timeout: float = 1.0\n"
+    "    retries: int\n"  # a bare annotation binds nothing
+    "    a, b = 1, 2\n\n"
+    "    def __init__(self):\n"
+    "        self.store = {}\n"
+    "        self.hits: int = 0\n\n"
+    "    async def add_message(self, m):\n"
+    "        self.last = m\n\n"
+    "    class Error(Exception):\n"
+    "        pass\n\n"
+)
+CRUD_CLASS = ("Error", "LIMIT", "a", "add_message", "b", "timeout")
+CRUD_INSTANCE = tuple(sorted((*CRUD_CLASS, "__init__", "hits", "last", "store")))
+CRUD_CLASS = tuple(sorted((*CRUD_CLASS, "__init__")))
+
+# Classes of the test file (and instances of them) used as fakes.
+CLASSES = Examples(
+    match=[
+        Match(
+            HEAD + CRUD + "def test(monkeypatch):\n"
+            '    monkeypatch.setitem(sys.modules, "app.crud", FakeCrud())\n',
+            (("app.crud", CRUD_INSTANCE),),
+            form="class",
+        ),
+        Match(
+            HEAD + CRUD + 'sys.modules["app.crud"] = FakeCrud\n',
+            (("app.crud", CRUD_CLASS),),
+            form="class",
+        ),
+        Match(
+            HEAD + CRUD + 'fake = FakeCrud()\nfake.extra = 1\nsys.modules["app.crud"] = fake\n',
+            (("app.crud", tuple(sorted((*CRUD_INSTANCE, "extra")))),),
+            form="class",
+        ),
+        Match(
+            HEAD + 'class Fake: pass\n\nsys.modules["a"] = Fake()\nsys.modules["b"] = Fake\n',
+            (("a", ()), ("b", ())),
+            form="class",
+        ),
+        Match(
+            HEAD + "class Base(object):\n    def load(self):\n        self.cache = 1\n\n"
+            "class Fake(Base):\n    ...\n\n"
+            "class Mixin:\n    save = None\n\n"
+            "class Both(Fake, Mixin):\n    pass\n\n"
+            'sys.modules["a"] = Both()\nsys.modules["b"] = Both\n',
+            (("a", ("cache", "load", "save")), ("b", ("load", "save"))),
+            form="class",
+        ),
+        Match(
+            HEAD + "def test(monkeypatch):\n"
+            "    class Local:\n        @staticmethod\n        def get(x):\n            x.y = 1\n\n"
+            '    monkeypatch.setitem(sys.modules, "m", Local())\n',
+            (("m", ("get",)),),
+            form="class",
+        ),
+        Match(
+            HEAD + 'class Fake:\n    x = 1\n\nFake.later = 2\nmock_module("m", Fake)\n',
+            (("m", ("later", "x")),),
+            form="class",
+        ),
+        Match(
+            MOCKS + HEAD + "class Fake:\n    x = 1\n\n"
+            'patch.dict(sys.modules, {"m": Fake(), "n": Fake}).start()\n',
+            (("m", ("x",)), ("n", ("x",))),
+            form="class",
+        ),
+        # Any name resolves: not a finding.
+        Match(
+            HEAD + "class Any:\n    def __getattribute__(self, name):\n        return 1\n\n"
+            'sys.modules["m"] = Any()\n',
+            (("m", None),),
+        ),
+        Match(
+            HEAD + "class Any:\n    def __getattr__(self, name):\n        return 1\n\n"
+            'class Sub(Any):\n    x = 1\n\nsys.modules["m"] = Sub\n',
+            (("m", None),),
+        ),
+        # Not analysed: a note, never a guess.
+        Match(
+            MOCKS + HEAD + 'class Fake(MagicMock):\n    x = 1\n\nsys.modules["m"] = Fake\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + 'class Fake(SimpleNamespace):\n    x = 1\n\nsys.modules["m"] = Fake()\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + "from app.base import Base\n\nclass Fake(Base):\n    x = 1\n\n"
+            'sys.modules["m"] = Fake()\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + "class Ok:\n    pass\n\nclass Fake(Ok, types.ModuleType):\n    pass\n\n"
+            'sys.modules["m"] = Fake()\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + "class Meta(type):\n    pass\n\nclass Fake(metaclass=Meta):\n    x = 1\n\n"
+            'sys.modules["m"] = Fake\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + "import dataclasses\n\n@dataclasses.dataclass\nclass Fake:\n    x: int = 1\n\n"
+            'sys.modules["m"] = Fake()\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + "class Fake:\n    if sys.version_info >= (3, 11):\n        x = 1\n\n"
+            'sys.modules["m"] = Fake()\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + "class Fake:\n    from os import path\n\nsys.modules['m'] = Fake()\n",
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + 'Fake = type("Fake", (), {"x": 1})\nsys.modules["m"] = Fake()\n',
+            (("m", NOTE),),
+        ),
+        Match(
+            HEAD + 'class Fake:\n    x = 1\n\nsetattr(Fake, name, 1)\nsys.modules["m"] = Fake\n',
+            (("m", NOTE),),
+        ),
+    ],
+    no_match=[
+        HEAD + "class Fake:\n    x = 1\n\nregistry = {}\nregistry['app.crud'] = Fake()\n",
+        HEAD + "class Fake:\n    x = 1\n\nsys.modules.pop('app.crud', Fake)\n",
+    ],
+)
+
 NOT_FINDINGS = Examples(
     match=[
         Match(MOCKS + HEAD + 'sys.modules["m"] = MagicMock()', (("m", None),)),
@@ -472,7 +606,10 @@ NOT_FINDINGS = Examples(
 UNANALYSABLE = Examples(
     match=[
         Match(HEAD + 'sys.modules["m"] = object()', (("m", NOTE),)),
-        Match(HEAD + "class Plain:\n    pass\n\nsys.modules['m'] = Plain()\n", (("m", NOTE),)),
+        Match(
+            MOCKS + HEAD + "class Plain(MagicMock):\n    pass\n\nsys.modules['m'] = Plain()\n",
+            (("m", NOTE),),
+        ),
         Match(HEAD + 'def test(fake):\n    sys.modules["m"] = fake\n', (("m", NOTE),)),
         Match(HEAD + 'sys.modules["m"] = self.fake', (("m", NOTE),)),
         Match(
@@ -493,6 +630,7 @@ ALL: dict[str, Examples] = {
     "mock_spec": MOCK_SPEC,
     "helpers": HELPERS,
     "module_names": MODULE_NAMES,
+    "classes": CLASSES,
     "not_findings": NOT_FINDINGS,
     "unanalysable": UNANALYSABLE,
 }
