@@ -72,3 +72,25 @@ def test_prefilter_keeps_every_file_with_a_site(case: Match) -> None:
 )
 def test_prefilter_rejects_files_without_triggers(code: str) -> None:
     assert not might_have_sites(code.encode())
+
+
+def test_class_fakes_share_a_key_and_honour_a_suppression_on_the_class_line() -> None:
+    sites = sites_of(
+        """
+        import sys
+
+        class Fake:  # mock-audit: ignore[get]
+            x = 1
+
+        class Other:
+            x = 1
+
+        sys.modules["a"] = Fake()
+        sys.modules["b"] = Fake
+        sys.modules["c"] = Other
+        """
+    )
+    a, b, c = sites
+    assert a.fake_key == b.fake_key != c.fake_key
+    assert a.ignored == b.ignored == frozenset({"get"}) and c.ignored is None
+    assert all(s.form == "class" and s.fixable for s in sites)
