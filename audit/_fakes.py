@@ -335,10 +335,12 @@ class Resolver(Names):
         if name in where.dynamic:
             return unknown(f"The fake {name!r} gets names dynamically ({where.dynamic[name]}).")
         later = {a.name for a in where.adds.get(name, [])}  # ``FakeCrud.extra = ...``
+        target = ClassTarget(node, frozenset(present | later))
         return Fake(
             "class",
             frozenset(names | later),
-            target=ClassTarget(node, frozenset(present | later)),
+            # A class attribute named in ``__slots__`` fails when the class is created.
+            target=None if "__slots__" in body.names else target,
             key=node,
             lines=(self.line(node),),
         )

@@ -270,3 +270,21 @@ def test_a_class_with_an_unfollowed_base_is_not_edited():
     (site,) = find_sites(code, "t.py")  # type: ignore[misc]
     assert site.note is not None and "MagicMock" in site.note and not site.fixable
     assert fix(code) == code
+
+
+def test_a_class_with_slots_is_analysed_but_not_edited():
+    code = dedent(
+        """
+        import sys
+
+
+        class Fake:
+            __slots__ = ("get_message",)
+
+
+        sys.modules["app.crud"] = Fake()
+        """
+    )
+    (site,) = find_sites(code, "t.py")  # type: ignore[misc]
+    assert site.provided == {"__slots__"} and site.form == "class" and not site.fixable
+    assert fix(code) == code
