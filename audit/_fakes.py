@@ -325,9 +325,11 @@ class Resolver(Names):
             if base.note is not None:
                 note = note or base.note
                 continue
-            assert base.provided is not None and isinstance(base.target, ClassTarget)
+            assert base.provided is not None
             names |= base.provided
-            present |= base.target.present
+            # A base with ``__slots__`` has no edit target: all it provides counts as present.
+            target = base.target
+            present |= target.present if isinstance(target, ClassTarget) else base.provided
         if node.keywords:
             return unknown(f"The fake class {name!r} has a metaclass mock-audit cannot follow.")
         if note is not None:
@@ -335,12 +337,12 @@ class Resolver(Names):
         if name in where.dynamic:
             return unknown(f"The fake {name!r} gets names dynamically ({where.dynamic[name]}).")
         later = {a.name for a in where.adds.get(name, [])}  # ``FakeCrud.extra = ...``
-        target = ClassTarget(node, frozenset(present | later))
+        edit = ClassTarget(node, frozenset(present | later))
         return Fake(
             "class",
             frozenset(names | later),
             # A class attribute named in ``__slots__`` fails when the class is created.
-            target=None if "__slots__" in body.names else target,
+            target=None if "__slots__" in body.names else edit,
             key=node,
             lines=(self.line(node),),
         )

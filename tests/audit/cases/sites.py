@@ -507,6 +507,13 @@ CLASSES = Examples(
             (("m", ("x",)), ("n", ("x",))),
             form="class",
         ),
+        Match(
+            HEAD + 'class Slotted:\n    __slots__ = ("a",)\n\n'
+            "class Fake(Slotted):\n    b = 1\n\n"
+            'sys.modules["m"] = Fake()\nsys.modules["n"] = Slotted()\n',
+            (("m", ("__slots__", "b")), ("n", ("__slots__",))),
+            form="class",
+        ),
         # Any name resolves: not a finding.
         Match(
             HEAD + "class Any:\n    def __getattribute__(self, name):\n        return 1\n\n"
