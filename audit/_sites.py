@@ -74,14 +74,15 @@ def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
         except Exception as exc:  # per-file work never raises
             return ParseFailure(path, f"mock-audit could not analyse the file: {exc!r}.")
     if tree is not None:
-        aliases = _modules_aliases(tree)
+        aliases = _modules_aliases(tree, source)
 
         def installs(node: ast.AST) -> bool:
             return _installs(node, aliases)
 
-        if not installs(tree):
+        reduced = reduce_source(source, tree, installs, (*TRIGGERS, *aliases))
+        if reduced is None:
             return []
-        source = reduce_source(source, tree, installs)
+        source = reduced
     module = parse(source, path)
     if isinstance(module, ParseFailure):
         return module
@@ -120,9 +121,15 @@ def _syntax_message(error: SyntaxError) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _modules_aliases(tree: ast.Module) -> set[str]:
+# Every install names one of these (or an alias of ``sys.modules``) in its own text.
+TRIGGERS = ("modules", "mock_module", "setitem")
+
+
+def _modules_aliases(tree: ast.Module, source: str) -> set[str]:
     """Local names of ``sys.modules`` besides ``x.modules``: ``from sys import modules [as y]``."""
     aliases = {"modules"}
+    if "from sys import" not in source:
+        return aliases
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "sys":
             aliases |= {a.asname or a.name for a in node.names if a.name == "modules"}

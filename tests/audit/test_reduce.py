@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from audit._reduce import reduce_source
-from audit._sites import _installs, _modules_aliases, analyse, find_sites, parse
+from audit._sites import TRIGGERS, _installs, _modules_aliases, analyse, find_sites, parse
 from audit._types import ParseFailure, Site
 
 from .cases.sites import ALL
@@ -31,8 +31,10 @@ def full_analysis(source: str) -> list[Site]:
 
 def reduced(source: str) -> str:
     tree = ast.parse(source)
-    aliases = _modules_aliases(tree)
-    return reduce_source(source, tree, lambda node: _installs(node, aliases))
+    aliases = _modules_aliases(tree, source)
+    out = reduce_source(source, tree, lambda node: _installs(node, aliases), (*TRIGGERS, *aliases))
+    assert out is not None
+    return out
 
 
 def padded(code: str) -> str:
@@ -114,3 +116,11 @@ def test_form_feed_does_not_shift_lines() -> None:
     assert not isinstance(sites, ParseFailure)
     assert [s.line for s in sites] == [7]
     assert sites == full_analysis(source)
+
+
+def test_a_file_whose_statements_install_nothing_has_no_sites() -> None:
+    source = "import sys\n\ndef test_x():\n    assert sys.modules\n"
+    tree = ast.parse(source)
+    aliases = _modules_aliases(tree, source)
+    assert reduce_source(source, tree, lambda n: _installs(n, aliases), TRIGGERS) is None
+    assert find_sites(source, "test_x.py") == []
