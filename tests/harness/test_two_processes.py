@@ -23,8 +23,9 @@ WRITER = textwrap.dedent(
         await asyncio.sleep(seconds)
 
     async def main():
-        # Generous attempts: the point is that contention is retried, never lost.
-        policy = RetryPolicy(attempts=200, delays_ms=(1, 2, 5, 10), sleep=counting_sleep)
+        # Generous attempts (up to ~30 s of waiting, for a loaded CI machine): the point is
+        # that contention is retried, never lost.
+        policy = RetryPolicy(attempts=3000, delays_ms=(1, 2, 5, 10), sleep=counting_sleep)
         store = SqliteStore(path, retry=policy, synchronous="NORMAL")
         cid = await store.create_conversation("shared")
         time.sleep(max(0.0, start_at - time.time()))  # start both writers together
