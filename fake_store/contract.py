@@ -543,6 +543,29 @@ class MessageStoreContract:
         assert len(records) == 2
         assert all(r.exc_info and isinstance(r.exc_info[1], RuntimeError) for r in records)
 
+    def test_a_hook_that_mutates_metadata_changes_nothing_else(
+        self, store_factory: StoreFactory
+    ) -> None:
+        class Meddler:
+            def index(self, message: Message) -> None:
+                assert message.metadata is not None
+                message.metadata["meddled"] = True
+
+            project = index
+
+        store = store_factory(indexer=Meddler(), projector=Meddler())
+
+        async def scenario() -> tuple[Message, Message | None]:
+            await store.create_conversation("c")
+            added = await store.add_message("c", "assistant", "a", {"k": 1})
+            stored = await store.get_message(added.id)
+            await store.close()
+            return added, stored
+
+        added, stored = run(scenario)
+        assert added.metadata == {"k": 1}
+        assert stored is not None and stored.metadata == {"k": 1}
+
     def test_side_effects_run_after_the_write_is_visible(self, store_factory: StoreFactory) -> None:
         seen: list[Message | None] = []
         holder: list[MessageStore] = []

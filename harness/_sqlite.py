@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import inspect
 import logging
 import os
@@ -302,6 +304,10 @@ class SqliteStore:
 
 async def _side_effect(method: Callable[[Message], Any], message: Message, what: str) -> None:
     """Call an indexer/projector hook; its failure must never undo or fail the write."""
+    if message.metadata is not None:
+        # The hook gets its own copy: what it does to metadata never reaches the caller's
+        # message (FakeStore behaves the same).
+        message = dataclasses.replace(message, metadata=copy.deepcopy(message.metadata))
     try:
         outcome = method(message)
         if inspect.isawaitable(outcome):
