@@ -22,6 +22,14 @@ _encode = json.JSONEncoder(allow_nan=False).encode
 def check_str(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}.")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # SQLite stores text as UTF-8; a lone surrogate cannot be, so say so up front.
+            raise ValueError(
+                f"{name} must be text that UTF-8 can encode; {value!r} holds a lone surrogate."
+            ) from None
     return value
 
 

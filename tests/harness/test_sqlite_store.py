@@ -182,6 +182,10 @@ BAD_CALLS: list[tuple[str, str, tuple[Any, ...], dict[str, Any], type[Exception]
      TypeError, r"conversation_id must be a str, got int: 5"),
     ("create-title-not-str", "create_conversation", ("c2",), {"title": 1},
      TypeError, r"title must be a str, got int: 1"),
+    ("add-content-lone-surrogate", "add_message", ("{cid}", "user", "a\ud800"), {},
+     ValueError, r"content must be text that UTF-8 can encode; .* lone surrogate"),
+    ("update-content-lone-surrogate", "update_message_content", ("{mid}", "\udfff"), {},
+     ValueError, r"content must be text that UTF-8 can encode"),
 ]  # fmt: skip
 
 
