@@ -128,7 +128,6 @@ class FakeStore:
 
         def attempt() -> str:
             cid = new_id() if conversation_id is None else conversation_id
-            _bind(cid, title)
             if cid not in self._titles:
                 self._titles[cid] = title
                 self._by_conversation[cid] = {}
@@ -194,7 +193,6 @@ class FakeStore:
             check_str("content", content)
 
         def attempt() -> bool:
-            _bind(content, message_id)
             row = self._rows.get(message_id)
             if row is None:
                 return False
@@ -213,7 +211,6 @@ class FakeStore:
             encoded.append(encode_updates(updates))
 
         def attempt() -> bool:
-            _bind(message_id)
             row = self._rows.get(message_id)
             if row is None:
                 return False
@@ -230,7 +227,6 @@ class FakeStore:
             check_str("message_id", message_id)
 
         def attempt() -> bool:
-            _bind(message_id)
             row = self._rows.pop(message_id, None)
             if row is None:
                 return False
@@ -248,7 +244,6 @@ class FakeStore:
             nonlocal row
             check_str("message_id", message_id)
             self.faults.check("get_message")
-            _bind(message_id)
             row = self._rows.get(message_id)
             return None if row is None else _canonical(row)
 
@@ -261,7 +256,6 @@ class FakeStore:
         def read() -> list[Message]:
             check_str("conversation_id", conversation_id)
             self.faults.check("list_messages")
-            _bind(conversation_id)
             rows = self._rows
             selected.extend(rows[mid] for mid in self._by_conversation.get(conversation_id, ()))
             return [row.cached or _canonical(row) for row in selected]
@@ -288,7 +282,6 @@ class FakeStore:
     ) -> Message:
         # Existence is checked inside the attempt, as SqliteStore does inside its transaction;
         # nothing is changed before the last step, so a raise leaves the store as it was.
-        _bind(conversation_id, content)
         messages = self._by_conversation.get(conversation_id)
         if messages is None:
             raise ConversationNotFound(conversation_id)
@@ -363,14 +356,6 @@ async def _quietly(what: str, hook: Callable[[Message], Any], message: Message) 
             message.id,
             exc_info=True,
         )
-
-
-def _bind(*values: str | None) -> None:
-    # SQLite binds str parameters as UTF-8, which lone surrogates cannot be: sqlite3 raises
-    # UnicodeEncodeError (not retried) before the statement runs. Do the same, in its order.
-    for value in values:
-        if value is not None and not value.isascii():
-            value.encode("utf-8")
 
 
 def _canonical(row: _Row) -> Message:
