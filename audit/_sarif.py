@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ._engine import Backend, CheckRun, _site_fixes
+from ._engine import Backend, CheckRun
+from ._fixing import site_fixes
 from ._output import rel
 from ._types import Config, Finding, Note, Report
 from ._version import __version__
@@ -107,7 +108,7 @@ def sarif_fixes(run: CheckRun, backend: Backend, config: Config) -> dict[Finding
             result = results.get(path)
             data = result.data if result is not None and result.data else path.read_bytes()
             text = decode(data).text
-            fixes = _site_fixes(run.index, [(finding, site)])
+            fixes = site_fixes(run.index, [(finding, site)])
             new = backend.fix_source(text, str(path), fixes, stubs=config.stubs)
         except Exception:  # no fix is offered rather than no report
             continue

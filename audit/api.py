@@ -11,8 +11,9 @@ from typing import Literal, TextIO
 
 from ._cache import FileCache, open_cache
 from ._config import load_config
-from ._engine import Backend, default_backend, run_check, run_fix
+from ._engine import Backend, default_backend, run_check
 from ._errors import AuditError, ConfigError
+from ._fixing import run_fix
 from ._output import RENDERERS
 from ._progress import Progress
 from ._project import ProjectIndex

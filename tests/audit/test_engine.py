@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from audit._engine import Backend, run_check, run_fix
+from audit._engine import Backend, run_check
+from audit._fixing import run_fix
 from audit._types import Config
 
 from .fakebackend import BACKEND, find_sites, fix_source
