@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
 import json
-import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -13,6 +11,7 @@ from fake_store._faults import Faults
 from harness._errors import ConversationNotFound, HarnessError
 from harness._retry import RetryPolicy, run_with_retry
 from harness._rules import (
+    check_collaborators,
     check_role,
     check_str,
     encode_metadata,
@@ -20,12 +19,12 @@ from harness._rules import (
     merge_metadata,
     new_id,
     next_timestamp,
+    run_side_effects,
 )
 from harness._types import RESERVED_CONTENT, Indexer, Message, Projector
 
 T = TypeVar("T")
 
-logger = logging.getLogger("harness.store")
 
 # Metadata text is json.dumps output (no surrounding whitespace): raw_decode skips the
 # checks json.loads makes for arbitrary input. Same result as decode_metadata.
@@ -85,19 +84,9 @@ class FakeStore:
         indexer: Indexer | None = None,
         projector: Projector | None = None,
     ) -> None:
-        # Checked and worded as SqliteStore checks its own arguments.
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}: {retry!r}.")
-        for label, hook, method in (
-            ("indexer", indexer, "index"),
-            ("projector", projector, "project"),
-        ):
-            if hook is not None and not callable(getattr(hook, method, None)):
-                raise TypeError(
-                    f"{label} must have a callable .{method}(message) method, "
-                    f"got {type(hook).__name__}: {hook!r}."
-                )
-        self.retry = retry if retry is not None else RetryPolicy(sleep=no_sleep)
+        retry = retry if retry is not None else RetryPolicy(sleep=no_sleep)
+        check_collaborators(retry, indexer, projector)
+        self.retry = retry
         self.indexer = indexer
         self.projector = projector
         self.calls = Calls()
@@ -164,8 +153,7 @@ class FakeStore:
             return self._insert(conversation_id, role, content, encoded[0])
 
         message = await self._write("add_message", args, validate, attempt)
-        if self.indexer is not None or self.projector is not None:
-            await self._side_effects(message, skip_indexing)
+        await run_side_effects(message, self.indexer, self.projector, skip_indexing)
         return _fresh_message(message)
 
     async def reserve_message(
@@ -334,28 +322,6 @@ class FakeStore:
     def _check_open(self) -> None:
         if self._closed:
             raise HarnessError("This FakeStore is closed; open a new store to keep writing.")
-
-    async def _side_effects(self, message: Message, skip_indexing: bool) -> None:
-        # After the write committed: an indexer or projector failure must not undo it.
-        if not skip_indexing and self.indexer is not None:
-            await _quietly("indexer", self.indexer.index, message)
-        if message.role == "assistant" and self.projector is not None:
-            await _quietly("projector", self.projector.project, message)
-
-
-async def _quietly(what: str, hook: Callable[[Message], Any], message: Message) -> None:
-    try:
-        outcome = hook(_fresh_message(message))
-        if inspect.isawaitable(outcome):
-            await outcome
-    except Exception:
-        # Worded and levelled as SqliteStore logs it.
-        logger.warning(
-            "The %s failed on message %r; the message is stored anyway.",
-            what,
-            message.id,
-            exc_info=True,
-        )
 
 
 def _canonical(row: _Row) -> Message:

@@ -5,14 +5,21 @@ Both ``SqliteStore`` and ``FakeStore`` call these so they cannot drift apart.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import inspect
 import itertools
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from harness._types import ROLES
+from harness._retry import RetryPolicy
+from harness._types import ROLES, Indexer, Message, Projector
+
+_log = logging.getLogger("harness.store")
 
 # One encoder built once: json.dumps with keyword arguments builds a new one per call,
 # which was a third of the fake store's cost per write.
@@ -95,3 +102,43 @@ def encode_updates(updates: object) -> str:
     text = encode_metadata("updates", updates)
     assert text is not None
     return text
+
+
+def check_collaborators(retry: object, indexer: object, projector: object) -> None:
+    """Refuse a retry that is not a RetryPolicy and hooks without their method."""
+    if not isinstance(retry, RetryPolicy):
+        raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}: {retry!r}.")
+    for label, hook, method in (("indexer", indexer, "index"), ("projector", projector, "project")):
+        if hook is not None and not callable(getattr(hook, method, None)):
+            raise TypeError(
+                f"{label} must have a callable .{method}(message) method, "
+                f"got {type(hook).__name__}: {hook!r}."
+            )
+
+
+async def run_side_effects(
+    message: Message, indexer: Indexer | None, projector: Projector | None, skip_indexing: bool
+) -> None:
+    """After ``add_message`` committed: index (unless skipped), then project assistant
+    messages. Each hook gets its own copy; a hook's failure is logged, never raised, so it
+    cannot undo or fail the write."""
+    if not skip_indexing and indexer is not None:
+        await _quietly("indexer", indexer.index, message)
+    if message.role == "assistant" and projector is not None:
+        await _quietly("projector", projector.project, message)
+
+
+async def _quietly(what: str, hook: Any, message: Message) -> None:
+    if message.metadata is not None:
+        message = dataclasses.replace(message, metadata=copy.deepcopy(message.metadata))
+    try:
+        outcome = hook(message)
+        if inspect.isawaitable(outcome):
+            await outcome
+    except Exception:
+        _log.warning(
+            "The %s failed on message %r; the message is stored anyway.",
+            what,
+            message.id,
+            exc_info=True,
+        )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-import inspect
 import logging
 import os
 import sqlite3
@@ -14,6 +11,7 @@ from typing import Any, TypeVar
 from harness._errors import ConversationNotFound, HarnessError
 from harness._retry import RetryPolicy, run_with_retry
 from harness._rules import (
+    check_collaborators,
     check_role,
     check_str,
     decode_metadata,
@@ -22,6 +20,7 @@ from harness._rules import (
     merge_metadata,
     new_id,
     next_timestamp,
+    run_side_effects,
 )
 from harness._types import RESERVED_CONTENT, Indexer, Message, Projector
 
@@ -98,17 +97,7 @@ class SqliteStore:
             raise ValueError(
                 f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}; got {synchronous!r}."
             )
-        if not isinstance(retry, RetryPolicy):
-            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}: {retry!r}.")
-        for label, hook, method in (
-            ("indexer", indexer, "index"),
-            ("projector", projector, "project"),
-        ):
-            if hook is not None and not callable(getattr(hook, method, None)):
-                raise TypeError(
-                    f"{label} must have a callable .{method}(message) method, "
-                    f"got {type(hook).__name__}: {hook!r}."
-                )
+        check_collaborators(retry, indexer, projector)
         self.path = os.fspath(path)
         self.retry = retry
         self.indexer = indexer
@@ -193,10 +182,7 @@ class SqliteStore:
         skip_indexing: bool = False,
     ) -> Message:
         message = await self._insert("add_message", conversation_id, role, content, metadata)
-        if not skip_indexing and self.indexer is not None:
-            await _side_effect(self.indexer.index, message, "indexer")
-        if role == "assistant" and self.projector is not None:
-            await _side_effect(self.projector.project, message, "projector")
+        await run_side_effects(message, self.indexer, self.projector, skip_indexing)
         return message
 
     async def reserve_message(
@@ -300,22 +286,3 @@ class SqliteStore:
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
-
-
-async def _side_effect(method: Callable[[Message], Any], message: Message, what: str) -> None:
-    """Call an indexer/projector hook; its failure must never undo or fail the write."""
-    if message.metadata is not None:
-        # The hook gets its own copy: what it does to metadata never reaches the caller's
-        # message (FakeStore behaves the same).
-        message = dataclasses.replace(message, metadata=copy.deepcopy(message.metadata))
-    try:
-        outcome = method(message)
-        if inspect.isawaitable(outcome):
-            await outcome
-    except Exception:
-        _log.warning(
-            "The %s failed on message %r; the message is stored anyway.",
-            what,
-            message.id,
-            exc_info=True,
-        )
