@@ -92,6 +92,7 @@ def test_counts_match_the_files_on_disk(small) -> None:
 
 
 def test_every_generated_file_is_valid_python(small) -> None:
+    assert small.test_paths and small.source_paths  # a vacuous loop would prove nothing
     for path in [*small.test_paths, *small.source_paths, *small.root.rglob("conftest.py")]:
         ast.parse(path.read_bytes(), filename=str(path))
 
