@@ -48,9 +48,7 @@ def check(
     ``jobs`` is the number of processes for site finding (0: one per core); with
     ``cache``, per-file results are kept under the config's ``cache_dir``.
     """
-    config = config or load_config()
-    chosen = _paths(paths, config)
-    store = _cache(config, cache, _warn)
+    config, chosen, store = _prepare(paths, config, cache, _warn)
     return run_check(
         chosen,
         config,
@@ -62,13 +60,17 @@ def check(
     ).report
 
 
-def _cache(config: Config, enabled: bool, warn: TextIO | None) -> FileCache:
+def _prepare(
+    paths: Iterable[str | Path] | None, config: Config | None, cache: bool, warn: TextIO | None
+) -> tuple[Config, list[Path], FileCache]:
+    """What every command starts from: the config, the paths to check and the cache."""
+    config = config or load_config()
     stream = warn or sys.stderr
 
     def note(message: str) -> None:
         stream.write(f"mock-audit: {message}\n")
 
-    return open_cache(config, enabled=enabled, warn=note)
+    return config, _paths(paths, config), open_cache(config, enabled=cache, warn=note)
 
 
 def fix(
@@ -83,9 +85,7 @@ def fix(
     _warn: TextIO | None = None,
 ) -> FixReport:
     """Add missing names to fixable fakes (with ``diff``, compute the diffs and write nothing)."""
-    config = config or load_config()
-    chosen = _paths(paths, config)
-    store = _cache(config, cache, _warn)
+    config, chosen, store = _prepare(paths, config, cache, _warn)
     return run_fix(
         chosen,
         config,
@@ -174,12 +174,13 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
                 text = RENDERERS[options.format](report, cwd, result)
         else:
             backend = default_backend()
+            _, chosen, store = _prepare(paths, config, use_cache, err)
             checked = run_check(
-                _paths(paths, config),
+                chosen,
                 config,
                 backend,
                 jobs=options.jobs,
-                cache=_cache(config, use_cache, err),
+                cache=store,
                 progress=progress,
                 reuse=options.format != "sarif",
             )
