@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterable
 
 _IGNORE = re.compile(r"#\s*mock-audit:\s*ignore(?:\[([^\]]*)\])?")
+# Python counts lines at \n, \r\n and \r only; str.splitlines also splits at \f, \v
+# and others, which would put every comment after a form feed on the wrong line.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 #: line number -> names ignored there (empty frozenset: every name).
 Suppressions = dict[int, frozenset[str]]
@@ -16,17 +19,12 @@ def scan(source: str) -> Suppressions:
     found: Suppressions = {}
     if "mock-audit" not in source:  # the common case costs one substring search
         return found
-    for number, text in enumerate(source.splitlines(), start=1):
+    for number, text in enumerate(_NEWLINE.split(source), start=1):
         match = _IGNORE.search(text)
-        if match is None:
-            continue
-        listed = match.group(1)
-        if listed is None:
-            found[number] = frozenset()
-        else:
-            names = frozenset(n.strip() for n in listed.split(",") if n.strip())
-            # "ignore[]" names nothing; treat it as the bare form rather than as a no-op.
-            found[number] = names
+        if match is not None:
+            # The bare form is every name; so is "ignore[]", rather than a silent no-op.
+            listed = match.group(1) or ""
+            found[number] = frozenset(n.strip() for n in listed.split(",") if n.strip())
     return found
 
 

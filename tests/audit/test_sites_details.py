@@ -91,6 +91,19 @@ def test_suppression_comments(code, ignored):
     assert site.ignored == ignored
 
 
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x1c", "\u2028"])
+def test_suppression_lines_count_only_real_line_breaks(odd):
+    # str.splitlines breaks at these too; Python (and the site's line number) does not.
+    code = f'import sys\nx = "{odd}"\nsys.modules["m"] = {{"a": 1}}  # mock-audit: ignore[b]\n'
+    [site] = find_sites(code, "tests/test_x.py")
+    assert (site.line, site.ignored) == (3, frozenset({"b"}))
+
+
+def test_empty_ignore_brackets_ignore_every_name():
+    [site] = sites_of('import sys\nsys.modules["m"] = {"a": 1}  # mock-audit: ignore[]\n')
+    assert site.ignored == frozenset()
+
+
 def test_sites_sharing_a_fake_share_its_key_and_others_do_not():
     first, second, third = sites_of(
         """
