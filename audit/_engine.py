@@ -101,11 +101,7 @@ _SKIPPED = frozenset({"__pycache__", "node_modules"})
 def _walk_py(base: Path) -> list[Path]:
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = [
-            d
-            for d in dirnames
-            if not d.startswith(".") and d not in ("__pycache__", "node_modules")
-        ]
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in _SKIPPED]
         found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
     return [Path(p) for p in sorted(found)]
 
@@ -173,6 +169,22 @@ def _names(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
+def missing_names(
+    index: ProjectIndex,
+    config: Config,
+    module: str,
+    provided: Iterable[str],
+    ignored: Iterable[str] = (),
+) -> tuple[set[str], set[str]]:
+    """(used names, public exports only) that ``module``'s fake lacks, less the ``ignore``
+    config and the site's own ``ignored`` names; the same rule for the CLI and the API."""
+    if (module, "*") in config.ignore:
+        return set(), set()
+    dropped = set(provided) | set(ignored) | {n for m, n in config.ignore if m == module}
+    used, exports_only = index.required(module, config.require)
+    return used - dropped, exports_only - dropped
+
+
 def site_findings(
     index: ProjectIndex, site: Site, test: Path, config: Config, reacher: Reacher | None = None
 ) -> list[Finding]:
@@ -182,12 +194,10 @@ def site_findings(
     _, sys_path_entry = index.module_name(test)
     if index.resolve(site.module, extra_root=sys_path_entry) is None:
         return []  # third-party: not ours to judge
-    if (site.module, "*") in config.ignore:
-        return []
-    dropped = set(site.ignored or ()) | {n for m, n in config.ignore if m == site.module}
-    used, exports_only = index.required(site.module, config.require)
-    missing = used - site.provided - dropped
-    extra = sorted(exports_only - site.provided - dropped)
+    missing, exports_missing = missing_names(
+        index, config, site.module, site.provided, site.ignored or ()
+    )
+    extra = sorted(exports_missing)
     reacher = reacher or Reacher(index)
     chains = reacher.reach(test, site.module, missing).chains if missing else {}
     reached = sorted(n for n in missing if n in chains)

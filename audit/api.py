@@ -11,7 +11,7 @@ from typing import Literal, TextIO
 
 from ._cache import FileCache, open_cache
 from ._config import load_config
-from ._engine import Backend, default_backend, run_check
+from ._engine import Backend, default_backend, missing_names, run_check
 from ._errors import AuditError, ConfigError
 from ._fixing import run_fix
 from ._output import RENDERERS
@@ -109,11 +109,8 @@ def missing_exports(
     index = ProjectIndex(config)
     if index.resolve(module) is None:
         return []
-    if (module, "*") in config.ignore:
-        return []
-    used, exports_only = index.required(module, config.require)
-    dropped = {n for m, n in config.ignore if m == module}
-    return sorted((used | exports_only) - set(provided) - dropped)
+    used, exports_only = missing_names(index, config, module, provided)
+    return sorted(used | exports_only)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,13 @@ def test_missing_exports_follows_require_exports(tmp_path):
     ]
 
 
+def test_missing_exports_drops_a_wholly_ignored_module(tmp_path):
+    write(tmp_path, PROJECT)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("app.crud:legacy", "app.crud:*"))
+    assert missing_exports("app.crud", [], start=tmp_path) == []
+
+
 def test_missing_exports_defaults_to_the_working_directory(tmp_path, monkeypatch):
     write(tmp_path, PROJECT)
     monkeypatch.chdir(tmp_path / "src")
