@@ -54,19 +54,19 @@ def fix_source(
     module = parse(source, path)
     if isinstance(module, ParseFailure):
         raise ValueError(f"{path}: {module.message}")
-    return fix_module(module, source, path, fixes, stubs=stubs).code
+    fakes = analyse(module, source, path).fakes
+    return fix_module(module, fakes, fixes, stubs=stubs).code
 
 
 def fix_module(
     module: cst.Module,
-    source: str,
-    path: str,
+    fakes: Mapping[str, Fake],
     fixes: Sequence[SiteFix],
     *,
     stubs: Mapping[str, str] = {},
 ) -> cst.Module:
-    """Like ``fix_source`` on a parsed module (``module`` must be ``source`` parsed)."""
-    fakes = analyse(module, source, path).fakes
+    """Like ``fix_source`` on a parsed module whose ``analyse`` gave ``fakes`` (the edit
+    targets are its nodes), so a caller that analysed it already does not do it twice."""
     # Sites that share a fake get the union of their names, applied once.
     wanted: dict[str, dict[str, StubKind]] = {}
     for fix in fixes:

@@ -50,8 +50,7 @@ class AddMissingExports(CodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<module>"
-        source = tree.code
-        analysis = analyse(tree, source, path)
+        analysis = analyse(tree, tree.code, path)
         fixes: list[SiteFix] = []
         for site in analysis.sites:
             missing = self._missing(site)
@@ -60,7 +59,7 @@ class AddMissingExports(CodemodCommand):
         if not fixes:
             raise SkipFile("No module-mock fake in this file lacks a name.")
         stubs = self.stubs if self.stubs is not None else _project_stubs()
-        return fix_module(tree, source, path, fixes, stubs=stubs)
+        return fix_module(tree, analysis.fakes, fixes, stubs=stubs)
 
     def _missing(self, site: Site) -> list[str]:
         if site.provided is None or not site.fixable or site.ignored == frozenset():
