@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -63,17 +63,7 @@ def parse(source: str, path: str) -> cst.Module | ParseFailure:
 def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
     """Every module-mock site in ``source``; a ParseFailure when it does not parse."""
     tree = _ast_tree(source)
-    if isinstance(tree, SyntaxError):
-        # libcst may still read syntax newer than this interpreter's; if it cannot either,
-        # Python's own message names the right line (libcst's can point past it).
-        module = parse(source, path)
-        if isinstance(module, ParseFailure):
-            return ParseFailure(path, _syntax_message(tree))
-        try:
-            return analyse(module, source, path).sites
-        except Exception as exc:  # per-file work never raises
-            return ParseFailure(path, f"mock-audit could not analyse the file: {exc!r}.")
-    if tree is not None:
+    if isinstance(tree, ast.Module):
         aliases = _modules_aliases(tree, source)
 
         def installs(node: ast.AST) -> bool:
@@ -85,7 +75,11 @@ def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
         source = reduced
     module = parse(source, path)
     if isinstance(module, ParseFailure):
-        return module
+        # libcst may still read syntax newer than this interpreter's; if it cannot either,
+        # Python's own message names the right line (libcst's can point past it).
+        return (
+            ParseFailure(path, _syntax_message(tree)) if isinstance(tree, SyntaxError) else module
+        )
     try:
         return analyse(module, source, path).sites
     except Exception as exc:  # per-file work never raises
@@ -334,17 +328,11 @@ class _Finder:
         key = self._key(fake.key) or f"{site.line}:{site.column}"
         fixable = fake.target is not None and fake.provided is not None
         self._add(
-            Site(
-                path=site.path,
-                line=site.line,
-                column=site.column,
-                module=module,
-                install=install,
+            replace(
+                site,
                 form=fake.form if fake.provided is not None else None,
                 provided=fake.provided,
                 fixable=fixable,
-                ignored=site.ignored,
-                note=fake.note,
                 fake_key=key,
             )
         )
