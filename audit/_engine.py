@@ -20,7 +20,7 @@ from ._cache import FileCache, fingerprint
 from ._progress import Progress
 from ._project import ProjectIndex, is_excluded
 from ._reach import Reacher
-from ._summary import ModuleSummary, summarize
+from ._summary import ModuleSummary, summarize_file
 from ._types import (
     Config,
     Finding,
@@ -32,7 +32,6 @@ from ._types import (
 )
 from ._write import decode
 
-INIT = "__init__.py"
 FindSites = Callable[[str, str], "list[Site] | ParseFailure"]
 FixSource = Callable[..., str]
 
@@ -161,7 +160,7 @@ def analyse_file(
     if result.sites:
         result.data = data
         if module is not None:
-            result.summary = summarize(data, str(path), module, is_package=path.name == INIT)
+            result.summary = summarize_file(path, module, data)
     return result
 
 
@@ -321,14 +320,6 @@ def analyse_all(
     return [by_path.get(r.path, r) for r in read]
 
 
-def _summarize_job(path: Path, module: str) -> ModuleSummary:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ModuleSummary(module, str(path), error=f"cannot read: {exc}")
-    return summarize(data, str(path), module, is_package=path.name == INIT)
-
-
 class Summarizer:
     """Summarise batches of files on one process pool, opened on the first batch big
     enough to pay for it; smaller batches are left to the index's lazy path."""
@@ -347,7 +338,7 @@ class Summarizer:
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
         modules = [self.index.module_name(p)[0] for p in todo]
         chunk = max(1, len(todo) // (workers * 4))
-        made = self._pool.map(_summarize_job, todo, modules, chunksize=chunk)
+        made = self._pool.map(summarize_file, todo, modules, chunksize=chunk)
         for path, summary in zip(todo, made, strict=True):
             self.index.add_summary(path, summary)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ._cache import FileCache
-from ._summary import ModuleSummary, summarize
+from ._summary import ModuleSummary, summarize_file
 from ._types import Config, StubKind
 
 # Directories that never hold project modules (and can be huge).
@@ -88,7 +88,6 @@ class ProjectIndex:
         self.config = config
         # Summaries and byte-search verdicts per file (persistent when the run has a cache).
         self.cache = cache if cache is not None else FileCache(None)
-        self.parsed = 0  # modules summarised with ast in this run (a debug counter)
         roots = [*config.src, *config.tests]
         # pytest puts the first non-package ancestor of a test package on sys.path.
         for test_root in config.tests:
@@ -209,12 +208,7 @@ class ProjectIndex:
             cached = entry.products.get("summary")
             if isinstance(cached, ModuleSummary):
                 return cached
-        try:
-            data = data if data is not None else path.read_bytes()
-        except OSError as exc:
-            return ModuleSummary(module, str(path), error=f"cannot read: {exc}")
-        self.parsed += 1
-        result = summarize(data, str(path), module, is_package=path.name == "__init__.py")
+        result = summarize_file(path, module, data)
         if entry is not None:
             self.cache.put(entry, "summary", result)
         return result

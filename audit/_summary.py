@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 _IMPORTLIB_CALLS = frozenset({"importlib.import_module", "import_module", "__import__"})
 
@@ -267,3 +268,13 @@ def summarize(data: bytes | str, path: str, module: str, *, is_package: bool) ->
         async_defs=frozenset(async_defs),
         reexports=tuple(reexports),
     )
+
+
+def summarize_file(path: Path, module: str, data: bytes | None = None) -> ModuleSummary:
+    """Summarise a file (read unless ``data`` is given); one that cannot be read gives a
+    summary with ``error``. Module-level, so process pools can run it."""
+    try:
+        data = data if data is not None else path.read_bytes()
+    except OSError as exc:
+        return ModuleSummary(module, str(path), error=f"cannot read: {exc}")
+    return summarize(data, str(path), module, is_package=path.name == "__init__.py")

@@ -71,7 +71,7 @@ class Counting:
             return real_summarize(data, path, module, is_package=is_package)
 
         monkeypatch.setattr(_engine, "_find_sites", find)
-        monkeypatch.setattr("audit._project.summarize", summarize)
+        monkeypatch.setattr(_summary, "summarize", summarize)
         self.backend = default_backend()
 
 
