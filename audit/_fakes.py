@@ -111,10 +111,11 @@ class Resolver(Names):
                 names.add(key)
                 continue
             spread = element.value
-            if kwargs is not None and isinstance(spread, cst.Name) and spread.value == kwargs.param:
-                if kwargs.names is None:
-                    return unknown(f"The helper's **{kwargs.param} comes from an unknown mapping.")
-                names |= kwargs.names
+            own = _own_kwargs(spread, kwargs)
+            if isinstance(own, Fake):
+                return own
+            if own is not None:
+                names |= own
                 before = before or element
                 form = "kwargs_helper"
                 continue
@@ -176,16 +177,11 @@ class Resolver(Names):
                 names.add(arg.keyword.value)
             elif arg.star == "**":
                 value = arg.value
-                if (
-                    kwargs is not None
-                    and isinstance(value, cst.Name)
-                    and value.value == kwargs.param
-                ):
-                    if kwargs.names is None:
-                        return unknown(
-                            f"The helper's **{kwargs.param} comes from an unknown mapping."
-                        )
-                    names |= kwargs.names
+                own = _own_kwargs(value, kwargs)
+                if isinstance(own, Fake):
+                    return own
+                if own is not None:
+                    names |= own
                     star = arg
                     form = "kwargs_helper"
                     continue
@@ -405,9 +401,8 @@ class Resolver(Names):
         star = func.params.star_kwarg
         if isinstance(star, cst.Param):
             kwargs = Kwargs(star.name.value, self._call_keywords(call, scope, depth))
-        result = self.fake(values[0], scope, kwargs=kwargs, depth=depth + 1)
         # Several call sites share the helper's fake: the fixer edits it once, for all.
-        return result
+        return self.fake(values[0], scope, kwargs=kwargs, depth=depth + 1)
 
     def _call_keywords(
         self, call: cst.Call | None, scope: Scope, depth: int
@@ -424,6 +419,16 @@ class Resolver(Names):
                     return None
                 names |= inner.provided
         return frozenset(names)
+
+
+def _own_kwargs(value: cst.BaseExpression, kwargs: Kwargs | None) -> frozenset[str] | Fake | None:
+    """What spreading the helper's own ``**param`` brings: its callers' names, a note when
+    they pass an unknown mapping, or None when ``value`` is not that parameter."""
+    if kwargs is None or not (isinstance(value, cst.Name) and value.value == kwargs.param):
+        return None
+    if kwargs.names is None:
+        return unknown(f"The helper's **{kwargs.param} comes from an unknown mapping.")
+    return kwargs.names
 
 
 def _is_type_of_sys(func: cst.BaseExpression) -> bool:

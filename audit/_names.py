@@ -89,8 +89,7 @@ class Names:
             right = self.string(node.right, scope, depth + 1)
             return None if left is None or right is None else left + right
         if isinstance(node, cst.Attribute) and node.attr.value == "__name__":
-            real = self.real_module(node.value, scope)
-            return real
+            return self.real_module(node.value, scope)
         return None
 
     def _fstring(self, node: cst.FormattedString, scope: Scope, depth: int) -> str | None:
