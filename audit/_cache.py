@@ -83,8 +83,6 @@ class FileCache:
         self.entries: dict[str, Entry] = {}
         self._checked: dict[str, Entry | None] = {}  # validated this run (None: unreadable)
         self.dirty = False
-        self.hits = 0
-        self.misses = 0
         self._loaded = directory is None
         self._runs: dict[bytes, Any] | None = None
         self._runs_dirty = False
@@ -119,8 +117,6 @@ class FileCache:
 
         Returns (None, None) when the file cannot be stat'ed or read.
         """
-        if not self._loaded and self.directory is not None:
-            self._load(self.directory / CACHE_FILE)
         name = str(path)
         if name in self._checked:
             return self._checked[name], data
@@ -129,9 +125,8 @@ class FileCache:
         except OSError:
             self._checked[name] = None
             return None, None
-        old = self.entries.get(name)
+        old = self._entries().get(name)
         if old is not None and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
-            self.hits += 1
             self._checked[name] = old
             return old, data
         if data is None:
@@ -143,10 +138,8 @@ class FileCache:
         digest = _digest(data) if self.persistent else b""
         if old is not None and old.digest == digest and self.persistent:
             old.size, old.mtime_ns = st.st_size, st.st_mtime_ns
-            self.hits += 1
         else:
             old = Entry(st.st_size, st.st_mtime_ns, digest)
-            self.misses += 1
         self.entries[name] = old
         self._checked[name] = old
         self.dirty = True
