@@ -277,3 +277,16 @@ def test_parse_failure_names_the_line_python_names(source: str, line: int) -> No
     found = find_sites(source, "test_x.py")
     assert isinstance(found, ParseFailure)
     assert found.message.startswith(f"Syntax error at line {line}, column ")
+
+
+@pytest.mark.parametrize(
+    "body", ['return {"a": 1, **kw}', "return SimpleNamespace(a=1, **kw)"], ids=["dict", "keywords"]
+)
+def test_a_kwargs_helper_called_with_an_unknown_mapping_is_a_note(body):
+    [site] = sites_of(
+        "import sys\nfrom types import SimpleNamespace\n\n"
+        f"def make(**kw):\n    {body}\n\n"
+        'def test(opts):\n    sys.modules["m"] = make(**opts)\n'
+    )
+    assert (site.provided, site.fixable) == (None, False)
+    assert site.note == "The helper's **kw comes from an unknown mapping."
