@@ -246,12 +246,20 @@ def fingerprint(files: list[str], dirs: list[Path], extra: object) -> bytes | No
         rows.append((name, st.st_size, st.st_mtime_ns))
     for root in dirs:
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(
-                d for d in dirnames if not d.startswith(".") and d != "__pycache__"
-            )
+            kept = []
+            for d in sorted(dirnames):
+                if d.startswith(".") or d == "__pycache__":
+                    continue
+                # A virtualenv is no part of the project (the index skips it too) and can
+                # hold tens of thousands of files: its presence is hashed, not its content.
+                if os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg")):
+                    rows.append((os.path.join(dirpath, d), -2, -2))
+                    continue
+                kept.append(d)
+            dirnames[:] = kept
             rows.append((dirpath, 0, 0))  # a new directory can be a new namespace package
             for fname in sorted(filenames):
-                if fname.endswith(".py") or fname == "pyvenv.cfg":
+                if fname.endswith(".py"):
                     full = os.path.join(dirpath, fname)
                     try:
                         st = os.stat(full)

@@ -128,6 +128,20 @@ def test_remembered_run_is_the_same_report(
     assert warm.report == cold.report
 
 
+def test_a_virtualenv_under_a_root_is_not_part_of_the_run_key(
+    project: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    venv = project.root / "venv"
+    write(venv, {"pyvenv.cfg": "home = /usr/bin\n", "lib/site-packages/big.py": "x = 1\n"})
+    age(project.root)
+    counting = Counting(monkeypatch)
+    cold = check(project, counting, reuse=True)
+    (venv / "lib/site-packages/big.py").write_text("x = 2\n", encoding="utf-8")
+    age(project.root)
+    monkeypatch.setattr(FileCache, "entry", lambda *a, **k: pytest.fail("per-file work"))
+    assert check(project, counting, reuse=True).report == cold.report
+
+
 def test_changed_source_module_changes_the_result(
     project: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
