@@ -26,13 +26,15 @@ class ClassBody:
 
 
 def read(node: cst.ClassDef) -> ClassBody:
-    """The names ``node``'s own body declares (bases not included)."""
-    if node.decorators:
-        return ClassBody(frozenset(), frozenset(), why="is decorated")
+    """The names ``node``'s own body declares (bases not included).
+
+    The whole body is read even after something not followed (``why``): a ``__getattr__``
+    anywhere still makes the class answer any name.
+    """
+    why = "is decorated" if node.decorators else None
     names: set[str] = set()
     instance: set[str] = set()
-    body = node.body.body
-    for stmt in body:
+    for stmt in node.body.body:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             names.add(stmt.name.value)
             if isinstance(stmt, cst.FunctionDef):
@@ -40,11 +42,9 @@ def read(node: cst.ClassDef) -> ClassBody:
             continue
         smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else [stmt]
         for small in smalls:
-            why = _small(small, names)
-            if why is not None:
-                return ClassBody(frozenset(), frozenset(), why=why)
+            why = why or _small(small, names)
     any_name = bool(names & ANY_NAME_HOOKS)
-    return ClassBody(frozenset(names), frozenset(instance), any_name=any_name)
+    return ClassBody(frozenset(names), frozenset(instance), any_name=any_name, why=why)
 
 
 def _small(small: cst.CSTNode, names: set[str]) -> str | None:

@@ -160,8 +160,6 @@ class Resolver(Names):
                 if binding.kind == "def" and isinstance(binding.node, cst.FunctionDef):
                     return self.helper(binding.node, node, depth)
                 if binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
-                    if func.value in self.c.classes_with_getattr:
-                        return permissive()
                     return self.klass(binding.node, found[1], instance=True, depth=depth + 1)
         return unknown(
             f"The fake is built by a call to {full or 'an expression'!r}, "
@@ -307,8 +305,6 @@ class Resolver(Names):
         body = _classes.read(node)
         if body.any_name:
             return permissive()  # ``__getattr__`` / ``__getattribute__`` answer any name
-        if body.why is not None:
-            return unknown(f"The fake class {name!r} {body.why}; mock-audit does not analyse it.")
         present = set(body.names)
         names = present | (body.instance if instance else set())
         note: str | None = None
@@ -326,6 +322,8 @@ class Resolver(Names):
             # A base with ``__slots__`` has no edit target: all it provides counts as present.
             target = base.target
             present |= target.present if isinstance(target, ClassTarget) else base.provided
+        if body.why is not None:  # after the bases: one that answers any name wins
+            return unknown(f"The fake class {name!r} {body.why}; mock-audit does not analyse it.")
         if node.keywords:
             return unknown(f"The fake class {name!r} has a metaclass mock-audit cannot follow.")
         if note is not None:

@@ -82,7 +82,6 @@ class Collected:
     module_scope: Scope
     scopes: dict[int, Scope]  # id(FunctionDef/ClassDef/Module) -> scope
     aliases: dict[str, str]  # local name -> dotted name it was imported as
-    classes_with_getattr: set[str]
     candidates: list[Candidate]
     stmt_block: dict[int, int]  # id(SimpleStatementLine) -> id(block)
     orders: dict[int, int]  # id(Name) -> visiting order, for "the binding before this use"
@@ -113,7 +112,6 @@ class Collector(cst.CSTVisitor):
         self.scope: Scope | None = None
         self.scopes: dict[int, Scope] = {}
         self.aliases: dict[str, str] = {}
-        self.getattr_classes: set[str] = set()
         self.candidates: list[Candidate] = []
         self.stmt: cst.SimpleStatementLine | None = None
         self.blocks: list[int] = []
@@ -183,16 +181,6 @@ class Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.cur.bind(node.name.value, Binding("class", self.tick(), node=node))
-        inherited = any(
-            isinstance(base.value, cst.Name) and base.value.value in self.getattr_classes
-            for base in node.bases
-        )
-        own = any(
-            isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__getattr__"
-            for stmt in node.body.body
-        )
-        if own or inherited:
-            self.getattr_classes.add(node.name.value)
 
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         self._push(node)
@@ -333,7 +321,6 @@ class Collector(cst.CSTVisitor):
             module_scope,
             root,
             self.aliases,
-            self.getattr_classes,
             self.candidates,
             self.stmt_block,
             self.orders,

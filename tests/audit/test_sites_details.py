@@ -290,3 +290,28 @@ def test_a_kwargs_helper_called_with_an_unknown_mapping_is_a_note(body):
     )
     assert (site.provided, site.fixable) == (None, False)
     assert site.note == "The helper's **kw comes from an unknown mapping."
+
+
+GETATTR = "    def __getattr__(self, name):\n        return 1\n"
+
+
+@pytest.mark.parametrize(
+    "classes",
+    [
+        "@functools.total_ordering\nclass F:\n" + GETATTR,
+        "class F:\n    if True:\n        x = 1\n" + GETATTR,
+        "class B:\n" + GETATTR + "\n@functools.total_ordering\nclass F(B):\n    pass\n",
+    ],
+    ids=["decorated", "body-not-followed", "decorated-subclass"],
+)
+def test_a_class_with_getattr_answers_any_name_even_when_otherwise_not_followed(classes):
+    [site] = sites_of(f"import sys\nimport functools\n\n{classes}\nsys.modules['m'] = F()\n")
+    assert (site.provided, site.note) == (None, None)
+
+
+def test_a_decorated_class_without_getattr_is_a_note():
+    [site] = sites_of(
+        "import sys\nimport functools\n\n@functools.total_ordering\nclass F:\n    x = 1\n\n"
+        "sys.modules['m'] = F()\n"
+    )
+    assert site.provided is None and site.note is not None and "decorated" in site.note
