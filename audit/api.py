@@ -97,6 +97,19 @@ def fix(
     )
 
 
+# Strict ``mock_module`` calls this once per fake, many times per test session: the
+# project is read once per process and config (its modules do not change under a test run).
+_INDEXES: dict[tuple[Path | None, Path], tuple[Config, ProjectIndex]] = {}
+
+
+def _index_for(config: Config) -> ProjectIndex:
+    key = (config.file, config.root)
+    known = _INDEXES.get(key)
+    if known is None or known[0] != config:
+        known = _INDEXES[key] = (config, ProjectIndex(config))
+    return known[1]
+
+
 def missing_exports(
     module: str, provided: Iterable[str], *, start: Path | None = None
 ) -> list[str]:
@@ -106,7 +119,7 @@ def missing_exports(
     a module not found under the configured roots requires nothing.
     """
     config = load_config(start)
-    index = ProjectIndex(config)
+    index = _index_for(config)
     if index.resolve(module) is None:
         return []
     used, exports_only = missing_names(index, config, module, provided)

@@ -97,3 +97,16 @@ def test_importing_audit_does_not_import_libcst():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert audit.missing_exports is missing_exports
+
+
+def test_missing_exports_reads_the_project_once_per_process(tmp_path, monkeypatch):
+    """Strict mock_module calls it for every fake: the second call parses nothing."""
+    from audit import _summary
+
+    write(tmp_path, PROJECT)
+    assert missing_exports("app.crud", ["add_message"], start=tmp_path) == ["reserve_message"]
+    parsed: list[object] = []
+    real = _summary.summarize
+    monkeypatch.setattr(_summary, "summarize", lambda *a, **k: parsed.append(a) or real(*a, **k))
+    assert missing_exports("app.crud", [], start=tmp_path) == ["add_message", "reserve_message"]
+    assert parsed == []
