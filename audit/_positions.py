@@ -21,11 +21,11 @@ class Positions:
 
     def _offsets(self) -> dict[int, int]:
         if self.offsets is None:
-            line = sum(self.module.code_for_node(h).count("\n") for h in self.module.header)
+            line = sum(_breaks(self.module.code_for_node(h)) for h in self.module.header)
             self.offsets = {}
             for stmt in self.module.body:
                 self.offsets[id(stmt)] = line
-                line += self.module.code_for_node(stmt).count("\n")
+                line += _breaks(self.module.code_for_node(stmt))
         return self.offsets
 
     def get(self, node: cst.CSTNode) -> CodeRange | None:
@@ -49,3 +49,8 @@ class Positions:
     def line(self, node: cst.CSTNode) -> int:
         where = self.get(node)
         return where.start.line if where is not None else 0
+
+
+def _breaks(code: str) -> int:
+    """Line breaks in ``code`` as Python (and libcst) count them: ``\n``, ``\r\n``, ``\r``."""
+    return code.count("\n") + code.count("\r") - code.count("\r\n")

@@ -315,3 +315,13 @@ def test_a_decorated_class_without_getattr_is_a_note():
         "sys.modules['m'] = F()\n"
     )
     assert site.provided is None and site.note is not None and "decorated" in site.note
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_lines_and_suppressions_hold_for_every_newline_style(newline):
+    code = (
+        'import sys\n\ndef f():\n    pass\n\nsys.modules["m"] = {"a": 1}  # mock-audit: ignore[b]\n'
+    )
+    [site] = find_sites(code.replace("\n", newline), "tests/test_x.py")
+    assert (site.line, site.column, site.ignored) == (6, 1, frozenset({"b"}))
+    assert site.fake_key == "6:20"
