@@ -64,12 +64,7 @@ def find_sites(source: str, path: str) -> list[Site] | ParseFailure:
     """Every module-mock site in ``source``; a ParseFailure when it does not parse."""
     tree = _ast_tree(source)
     if isinstance(tree, ast.Module):
-        aliases = _modules_aliases(tree, source)
-
-        def installs(node: ast.AST) -> bool:
-            return _installs(node, aliases)
-
-        reduced = reduce_source(source, tree, installs, (*TRIGGERS, *aliases))
+        reduced = _reduced(source, tree)
         if reduced is None:
             return []
         source = reduced
@@ -117,6 +112,16 @@ def _syntax_message(error: SyntaxError) -> str:
 
 # Every install names one of these (or an alias of ``sys.modules``) in its own text.
 TRIGGERS = ("modules", "mock_module", "setitem")
+
+
+def _reduced(source: str, tree: ast.Module) -> str | None:
+    """``source`` cut down for libcst by ``_reduce``; None when nothing in it installs."""
+    aliases = _modules_aliases(tree, source)
+
+    def installs(node: ast.AST) -> bool:
+        return _installs(node, aliases)
+
+    return reduce_source(source, tree, installs, (*TRIGGERS, *aliases))
 
 
 def _modules_aliases(tree: ast.Module, source: str) -> set[str]:

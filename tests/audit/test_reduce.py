@@ -7,8 +7,7 @@ import textwrap
 
 import pytest
 
-from audit._reduce import reduce_source
-from audit._sites import TRIGGERS, _installs, _modules_aliases, analyse, find_sites, parse
+from audit._sites import _reduced, analyse, find_sites, parse
 from audit._types import ParseFailure, Site
 
 from .cases.sites import ALL
@@ -30,9 +29,7 @@ def full_analysis(source: str) -> list[Site]:
 
 
 def reduced(source: str) -> str:
-    tree = ast.parse(source)
-    aliases = _modules_aliases(tree, source)
-    out = reduce_source(source, tree, lambda node: _installs(node, aliases), (*TRIGGERS, *aliases))
+    out = _reduced(source, ast.parse(source))
     assert out is not None
     return out
 
@@ -120,7 +117,5 @@ def test_form_feed_does_not_shift_lines() -> None:
 
 def test_a_file_whose_statements_install_nothing_has_no_sites() -> None:
     source = "import sys\n\ndef test_x():\n    assert sys.modules\n"
-    tree = ast.parse(source)
-    aliases = _modules_aliases(tree, source)
-    assert reduce_source(source, tree, lambda n: _installs(n, aliases), TRIGGERS) is None
+    assert _reduced(source, ast.parse(source)) is None
     assert find_sites(source, "test_x.py") == []
