@@ -137,8 +137,7 @@ class Collector(cst.CSTVisitor):
         return super().on_visit(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.counter += 1
-        self.orders[id(node)] = self.counter
+        self.orders[id(node)] = self.tick()
 
     @property
     def cur(self) -> Scope:

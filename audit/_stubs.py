@@ -7,26 +7,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ._fakes import MOCK_CLASSES
 from ._scopes import dotted
 from ._types import StubKind
 
 MOCK_MODULES = ("unittest.mock", "mock")
 # Names a stub template may use bare; a missing import of one of them is added.
-MOCK_NAMES = frozenset(
-    {
-        "Mock",
-        "MagicMock",
-        "AsyncMock",
-        "NonCallableMock",
-        "NonCallableMagicMock",
-        "PropertyMock",
-        "create_autospec",
-        "sentinel",
-        "call",
-        "ANY",
-        "DEFAULT",
-    }
-)
+MOCK_NAMES = MOCK_CLASSES | {"create_autospec", "sentinel", "call", "ANY", "DEFAULT"}
 STUB_CLASS: dict[StubKind, str] = {"async": "AsyncMock", "sync": "MagicMock"}
 
 
