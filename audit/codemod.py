@@ -39,10 +39,12 @@ class AddMissingExports(CodemodCommand):
         stubs: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(context)
-        # Without a callable, ask the project (config found from the working directory).
+        # Without a callable, ask the project (config found from the working directory);
+        # stub templates then come from its config too, else there are none.
         self.required = required or _project_required
         self.stub_kind = stub_kind or _project_stub_kind
         self.stubs = stubs
+        self.asks_project = required is None or stub_kind is None
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -58,7 +60,9 @@ class AddMissingExports(CodemodCommand):
                 fixes.append(SiteFix(site, {n: self.stub_kind(site.module, n) for n in missing}))
         if not fixes:
             raise SkipFile("No module-mock fake in this file lacks a name.")
-        stubs = self.stubs if self.stubs is not None else _project_stubs()
+        stubs = self.stubs
+        if stubs is None:
+            stubs = _project_stubs() if self.asks_project else {}
         return fix_module(tree, analysis.fakes, fixes, stubs=stubs)
 
     def _missing(self, site: Site) -> list[str]:
@@ -70,36 +74,25 @@ class AddMissingExports(CodemodCommand):
 
 # --- the project's answers, through the other half of the audit (imported lazily) ---
 
-_INDEX: dict[str, Any] = {}
-
-
-def _index() -> Any:
-    if "index" not in _INDEX:
-        config = importlib.import_module("audit._config").load_config()
-        _INDEX["config"] = config
-        _INDEX["index"] = importlib.import_module("audit._project").ProjectIndex(config)
-    return _INDEX["index"]
-
 
 def _project_required(module: str) -> Iterable[str]:
-    index = _index()
-    if index.resolve(module) is None:
-        return ()  # third-party: not ours to judge
-    config = _INDEX["config"]
-    if (module, "*") in config.ignore:
-        return ()
-    used, exports_only = index.required(module, config.require)
-    dropped = {n for m, n in config.ignore if m == module}
-    return sorted((set(used) | set(exports_only)) - dropped)
+    api = importlib.import_module("audit.api")
+    names: list[str] = api.missing_exports(module, ())
+    return names
 
 
 def _project_stubs() -> Mapping[str, str]:
-    if "config" not in _INDEX:
-        return {}  # names came from the caller: the project was never consulted
-    stubs: Mapping[str, str] = _INDEX["config"].stubs
+    stubs: Mapping[str, str] = _project_config().stubs
     return stubs
 
 
 def _project_stub_kind(module: str, name: str) -> StubKind:
-    kind: StubKind = _index().stub_kind(module, name)
+    config = _project_config()
+    kind: StubKind = importlib.import_module("audit.api")._index_for(config).stub_kind(module, name)
     return kind
+
+
+def _project_config() -> Any:
+    # Read where the command runs, each time: the index behind it is cached per config by
+    # ``audit.api``, so a second project in the same process gets its own answers.
+    return importlib.import_module("audit._config").load_config()
