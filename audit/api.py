@@ -102,7 +102,7 @@ def fix(
 _INDEXES: dict[tuple[Path | None, Path], tuple[Config, ProjectIndex]] = {}
 
 
-def _index_for(config: Config) -> ProjectIndex:
+def project_index(config: Config) -> ProjectIndex:
     key = (config.file, config.root)
     known = _INDEXES.get(key)
     if known is None or known[0] != config:
@@ -119,7 +119,7 @@ def missing_exports(
     a module not found under the configured roots requires nothing.
     """
     config = load_config(start)
-    index = _index_for(config)
+    index = project_index(config)
     if index.resolve(module) is None:
         return []
     used, exports_only = missing_names(index, config, module, provided)

@@ -88,7 +88,8 @@ def _project_stubs() -> Mapping[str, str]:
 
 def _project_stub_kind(module: str, name: str) -> StubKind:
     config = _project_config()
-    kind: StubKind = importlib.import_module("audit.api")._index_for(config).stub_kind(module, name)
+    index = importlib.import_module("audit.api").project_index(config)
+    kind: StubKind = index.stub_kind(module, name)
     return kind
 
 
