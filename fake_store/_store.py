@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from fake_store._calls import Call, Calls
 from fake_store._faults import Faults
+from harness._commits import listening, report_commit
 from harness._errors import ConversationNotFound, HarnessError
 from harness._retry import RetryPolicy, run_with_retry
 from harness._rules import (
@@ -21,7 +22,7 @@ from harness._rules import (
     next_timestamp,
     run_side_effects,
 )
-from harness._types import RESERVED_CONTENT, Indexer, Message, Projector
+from harness._types import RESERVED_CONTENT, AddResult, Indexer, Message, Projector
 
 T = TypeVar("T")
 
@@ -153,6 +154,9 @@ class FakeStore:
             return self._insert(conversation_id, role, content, encoded[0])
 
         message = await self._write("add_message", args, validate, attempt)
+        # Committed, and the side effects may outlast a pipeline's timeout: say so now.
+        if listening():
+            report_commit(AddResult(_fresh_message(message)))
         await run_side_effects(message, self.indexer, self.projector, skip_indexing)
         return _fresh_message(message)
 

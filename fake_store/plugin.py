@@ -1,9 +1,12 @@
 """pytest plugin of mockharness: store, pipeline and module-mock fixtures.
 
 Fixtures ``fake_store``, ``sqlite_store``, ``persistence_pipeline`` and ``mock_module``;
-ini option ``mock_module_strict``. Every fixture is a synchronous generator, so it works
-under any async plugin: the store is made current with ``use_store`` (a ContextVar) in the
-test's context, which pytest-asyncio copies into the task that runs an async test.
+ini option ``mock_module_strict``; option ``--mock-audit``. Every fixture is a synchronous
+generator, so it works under any async plugin: the store is made current with ``use_store``
+(a ContextVar) in the test's context, which pytest-asyncio copies into the task that runs an
+async test. Loading the plugin imports ``fake_store``, which registers mock-audit's check for
+strict ``mock_module``; nothing of the auditor (nor libcst) is imported unless a strict
+``mock_module`` runs or ``--mock-audit`` is given.
 """
 
 from __future__ import annotations
@@ -21,6 +24,15 @@ from harness.conversation_crud import use_store
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    # Registered here, not by audit.pytest_plugin: importing that would load the auditor on
+    # every pytest run.
+    parser.getgroup("mockharness").addoption(
+        "--mock-audit",
+        action="store_true",
+        default=False,
+        dest="mock_audit",
+        help="run mock-audit check on the test paths first; findings stop the run (exit 2).",
+    )
     parser.addini(
         "mock_module_strict",
         help="mock_module fixture: check fakes against the names the project imports "
@@ -78,22 +90,14 @@ def mock_module_fixture(request: pytest.FixtureRequest) -> Iterator[ModuleMocker
         mocker.undo()
 
 
-# --- pytest --mock-audit (appended by the audit half; the work is in audit/pytest_plugin.py).
-# ``specname`` lets these live beside the hooks above (pytest wants the "pytest_" prefix).
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # The audit runs once, in the process that runs the session: not in pytest-xdist's
+    # workers (they carry ``workerinput``), which would each audit again.
+    if session.config.getoption("mock_audit", default=False) and not hasattr(
+        session.config, "workerinput"
+    ):
+        # Imported only now: the auditor (libcst and all) is not every run's cost.
+        from audit.pytest_plugin import audit_session
 
-
-@pytest.hookimpl(specname="pytest_addoption")
-def pytest_addoption_mock_audit(parser: pytest.Parser) -> None:
-    from audit.pytest_plugin import add_option
-
-    add_option(parser)
-
-
-@pytest.hookimpl(specname="pytest_collection_modifyitems", trylast=True)
-def pytest_collection_modifyitems_mock_audit(
-    session: pytest.Session, items: list[pytest.Item]
-) -> None:
-    if session.config.getoption("mock_audit", default=False):
-        from audit.pytest_plugin import audit_collected
-
-        audit_collected(session, items)
+        audit_session(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness._commits import report_commit
 from harness._errors import (
     ConversationNotFound,
     HarnessError,
@@ -10,8 +11,9 @@ from harness._errors import (
     PipelineTimeout,
     PluginError,
     StoreBusy,
+    StrictCheckUnavailable,
 )
-from harness._mock_module import mock_module
+from harness._mock_module import mock_module, set_strict_check
 from harness._pipeline import PersistencePipeline, default_persistence_terminal
 from harness._plugins import Plugin, PluginRegistry
 from harness._retry import RetryPolicy
@@ -57,6 +59,7 @@ __all__ = [
     "RetryPolicy",
     "SqliteStore",
     "StoreBusy",
+    "StrictCheckUnavailable",
     "TurnContext",
     "Update",
     "UpdateContent",
@@ -64,4 +67,6 @@ __all__ = [
     "UpdateResult",
     "default_persistence_terminal",
     "mock_module",
+    "report_commit",
+    "set_strict_check",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness._types import AddResult, PersistResult, ReserveResult
+
 
 class HarnessError(Exception):
     """Root of every error the harness raises on purpose."""
@@ -42,16 +44,43 @@ class PipelineError(HarnessError):
 
 
 class PipelineTimeout(PipelineError):
-    """A pipeline run took longer than its timeout."""
+    """A pipeline run took longer than its timeout.
 
-    def __init__(self, op: str, timeout: float, chain: Sequence[str] = ()) -> None:
+    ``committed`` says whether the terminal's store write committed before the timeout
+    fired (a slow indexer, projector or post-processing middleware can outlast a write
+    that is already in); ``result`` is then the terminal's result, e.g. ``AddResult``
+    with the stored message. Retry only when ``committed`` is False.
+    """
+
+    def __init__(
+        self,
+        op: str,
+        timeout: float,
+        chain: Sequence[str] = (),
+        result: PersistResult | None = None,
+    ) -> None:
         self.op = op
         self.timeout = timeout
+        self.result = result
+        self.committed = result is not None
+        if result is None:
+            outcome = "nothing was written, so retrying is safe"
+        else:
+            outcome = (
+                f"the write committed ({_describe(result)}), so do not retry it: "
+                "use the error's result"
+            )
         super().__init__(
             f"Pipeline run for op {op!r} exceeded its timeout of {timeout}s "
-            f"(chain: {' -> '.join(chain) or '<terminal only>'}).",
+            f"(chain: {' -> '.join(chain) or '<terminal only>'}); {outcome}.",
             chain,
         )
+
+
+def _describe(result: PersistResult) -> str:
+    if isinstance(result, (AddResult, ReserveResult)):
+        return f"message id {result.message.id!r}"
+    return f"{result.op} of message {result.message_id!r}, found={result.found}"
 
 
 class PluginError(HarnessError):
@@ -71,3 +100,17 @@ class MissingExportsError(HarnessError):
         if hint:
             text += f" {hint}"
         super().__init__(text)
+
+
+class StrictCheckUnavailable(HarnessError):
+    """``mock_module(..., strict=True)`` ran with no strict check registered."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        super().__init__(
+            f"mock_module({module!r}, ..., strict=True) needs mock-audit's check of the names "
+            "the project imports, and none is registered. Run the tests with mockharness "
+            "installed (its pytest plugin registers the check at startup unless disabled "
+            "with '-p no:mockharness'), import fake_store, or call "
+            "harness.set_strict_check(check) first."
+        )

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness._errors import MissingExportsError
+from harness._errors import MissingExportsError, StrictCheckUnavailable
 
 Factory = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
+#: ``check(module, provided, project)`` -> the sorted names the fake lacks.
+StrictCheck = Callable[[str, Collection[str], Path], list[str]]
+
 FIX_HINT = "Run `mock-audit fix` to add stubs for them."
+
+# The harness does not depend on the tools that test it: the analysis behind strict mode
+# (mock-audit's) is registered from outside, by fake_store (and so by the pytest plugin).
+_strict_check: StrictCheck | None = None
 
 _ABSENT = object()  # "there was nothing here", distinct from an attribute set to None
 
@@ -52,11 +58,22 @@ def _attributes(name: str, factory: object) -> dict[str, Any]:
     return dict(produced)
 
 
-def _missing_exports(name: str, provided: list[str], project: Path) -> list[str]:
-    # Imported here: audit (libcst and all) is only needed by strict mode.
-    audit = importlib.import_module("audit")
-    missing = audit.missing_exports(name, provided, start=project)
-    return sorted(str(item) for item in missing)
+def set_strict_check(check: StrictCheck | None) -> StrictCheck | None:
+    """Register the check ``mock_module(..., strict=True)`` runs; return the previous one.
+
+    ``check(module, provided, project)`` returns the sorted names the project imports from
+    ``module`` that are not in ``provided``, reading the project's config from ``project``
+    upward. ``None`` clears it. Importing ``fake_store`` (which mockharness's pytest plugin
+    does at startup) registers mock-audit's check.
+    """
+    global _strict_check
+    if check is not None and not callable(check):
+        raise TypeError(
+            "set_strict_check() needs a callable check(module, provided, project) or None, "
+            f"got {type(check).__name__}: {check!r}."
+        )
+    previous, _strict_check = _strict_check, check
+    return previous
 
 
 def _caller_directory() -> Path:
@@ -87,15 +104,20 @@ def mock_module(
     The fake is also set as the attribute on its parent package when the parent
     is imported. Both are restored on exit, including "was absent". With
     ``strict=True`` the fake must provide every name the project imports from
-    ``name``, else ``MissingExportsError`` is raised and nothing is installed;
-    the project's ``[tool.mock-audit]`` config is looked up from ``project``
-    (default: the directory of the calling file) upward.
+    ``name``, as the check registered with ``set_strict_check`` answers, else
+    ``MissingExportsError`` is raised and nothing is installed; the project's
+    ``[tool.mock-audit]`` config is looked up from ``project`` (default: the
+    directory of the calling file) upward. With no check registered, strict mode
+    raises ``StrictCheckUnavailable``.
     """
     _check_name(name)
     attributes = _attributes(name, factory)
     if strict:
+        check = _strict_check
+        if check is None:
+            raise StrictCheckUnavailable(name)
         where = Path(project) if project is not None else _caller_directory()
-        missing = _missing_exports(name, sorted(attributes), where)
+        missing = check(name, sorted(attributes), where)
         if missing:
             raise MissingExportsError(name, missing, hint=FIX_HINT)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import harness as _package
 from harness import conversation_crud as conversation_crud
+from harness._commits import SINK
 from harness._errors import PipelineError, PipelineTimeout
 from harness._types import (
     Add,
@@ -31,11 +32,27 @@ from harness._types import (
 CallNext = Callable[[PersistArgs], Awaitable[PersistResult]]
 Middleware = Callable[[PersistArgs, CallNext, "TurnContext | None"], Awaitable[PersistResult]]
 Terminal = Callable[[PersistArgs, "TurnContext | None"], Awaitable[PersistResult]]
-# A link runs the chain from one position on; ctx comes first so a positional partial binds it.
-_Link = Callable[["TurnContext | None", PersistArgs], Awaitable[PersistResult]]
+# A link runs the chain from one position on; the run and ctx come first so a positional
+# partial binds them.
+_Link = Callable[["_Run", "TurnContext | None", PersistArgs], Awaitable[PersistResult]]
 
 _log = logging.getLogger("harness.pipeline")
 _OP_TYPES = (Add, Reserve, UpdateContent, Update, Delete)
+_RESULT_TYPES = (AddResult, ReserveResult, UpdateContentResult, UpdateResult, DeleteResult)
+
+
+class _Run:
+    """What one run knows about its terminal's write: the result of the last one that
+    committed. The store reports it at the commit, before side effects such as the indexer;
+    the terminal's return confirms it (for stores that do not report)."""
+
+    __slots__ = ("result",)
+
+    def __init__(self) -> None:
+        self.result: PersistResult | None = None
+
+    def commit(self, result: PersistResult) -> None:
+        self.result = result
 
 
 async def default_persistence_terminal(
@@ -130,11 +147,20 @@ class PersistencePipeline:
         return f"PersistencePipeline(chain={self._chain_text!r}, timeout={self.timeout!r})"
 
     def _build(self) -> _Link:
-        """Compose the chain once; a run only binds its ctx as each link is reached."""
+        """Compose the chain once; a run only binds its record and ctx as each link is reached."""
         terminal = self.terminal
 
-        def last(ctx: TurnContext | None, args: PersistArgs) -> Awaitable[PersistResult]:
-            return terminal(args, ctx)
+        async def last(run: _Run, ctx: TurnContext | None, args: PersistArgs) -> PersistResult:
+            # Listen for commit reports only while the terminal runs: a middleware's own
+            # writes are not the write the caller asked for.
+            token = SINK.set(run.commit)
+            try:
+                result = await terminal(args, ctx)
+            finally:
+                SINK.reset(token)
+            if isinstance(result, _RESULT_TYPES):
+                run.commit(result)
+            return result
 
         link: _Link = last
         for middleware in reversed(self.middlewares):
@@ -142,20 +168,25 @@ class PersistencePipeline:
         return link
 
     async def run(self, args: PersistArgs, ctx: TurnContext | None = None) -> PersistResult:
-        """Run one op through the chain; log one record on ``harness.pipeline``."""
+        """Run one op through the chain; log one record on ``harness.pipeline``.
+
+        On timeout the whole chain is cancelled (side effects still running included) and
+        ``PipelineTimeout`` says whether the terminal's write had committed.
+        """
         if not isinstance(args, _OP_TYPES):
             raise TypeError(_not_args(args))
         started = time.perf_counter()
         outcome = "ok"
+        run = _Run()
         try:
             if self.timeout is None:
-                result = await self._entry(ctx, args)
+                result = await self._entry(run, ctx, args)
             else:
                 try:
-                    result = await asyncio.wait_for(self._entry(ctx, args), self.timeout)
+                    result = await asyncio.wait_for(self._entry(run, ctx, args), self.timeout)
                 except asyncio.TimeoutError:
                     outcome = "timeout"
-                    raise PipelineTimeout(args.op, self.timeout, self.chain) from None
+                    raise PipelineTimeout(args.op, self.timeout, self.chain, run.result) from None
             if getattr(result, "op", None) != args.op:
                 outcome = "op_mismatch"
                 raise PipelineError(
@@ -171,28 +202,30 @@ class PersistencePipeline:
             raise
         finally:
             if _log.isEnabledFor(logging.INFO):
-                _log_run(args.op, self._chain_text, started, outcome)
+                _log_run(args.op, self._chain_text, started, outcome, run.result is not None)
 
 
 def _wrap(middleware: Middleware, downstream: _Link) -> _Link:
-    def link(ctx: TurnContext | None, args: PersistArgs) -> Awaitable[PersistResult]:
-        return middleware(args, partial(downstream, ctx), ctx)
+    def link(run: _Run, ctx: TurnContext | None, args: PersistArgs) -> Awaitable[PersistResult]:
+        return middleware(args, partial(downstream, run, ctx), ctx)
 
     return link
 
 
-def _log_run(op: str, chain: str, started: float, outcome: str) -> None:
+def _log_run(op: str, chain: str, started: float, outcome: str, committed: bool) -> None:
     duration_ms = (time.perf_counter() - started) * 1000.0
     extra: dict[str, Any] = {
         "op": op,
         "chain": chain,
         "duration_ms": duration_ms,
         "outcome": outcome,
+        "committed": committed,
     }
     _log.info(
-        "pipeline op=%s outcome=%s duration_ms=%.3f chain=%s",
+        "pipeline op=%s outcome=%s committed=%s duration_ms=%.3f chain=%s",
         op,
         outcome,
+        committed,
         duration_ms,
         chain,
         extra=extra,

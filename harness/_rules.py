@@ -5,6 +5,7 @@ Both ``SqliteStore`` and ``FakeStore`` call these so they cannot drift apart.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 import inspect
@@ -135,6 +136,16 @@ async def _quietly(what: str, hook: Any, message: Message) -> None:
         outcome = hook(message)
         if inspect.isawaitable(outcome):
             await outcome
+    except asyncio.CancelledError:
+        # A pipeline timeout cancels the run it bounds, side effects included.
+        _log.warning(
+            "The %s was cancelled on message %r; the message is stored, but the %s "
+            "may not have finished with it.",
+            what,
+            message.id,
+            what,
+        )
+        raise
     except Exception:
         _log.warning(
             "The %s failed on message %r; the message is stored anyway.",

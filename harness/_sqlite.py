@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from harness._commits import listening, report_commit
 from harness._errors import ConversationNotFound, HarnessError
 from harness._retry import RetryPolicy, run_with_retry
 from harness._rules import (
@@ -22,7 +23,7 @@ from harness._rules import (
     next_timestamp,
     run_side_effects,
 )
-from harness._types import RESERVED_CONTENT, Indexer, Message, Projector
+from harness._types import RESERVED_CONTENT, AddResult, Indexer, Message, Projector
 
 T = TypeVar("T")
 
@@ -182,6 +183,9 @@ class SqliteStore:
         skip_indexing: bool = False,
     ) -> Message:
         message = await self._insert("add_message", conversation_id, role, content, metadata)
+        # The row is in, and the side effects may outlast a pipeline's timeout: say so now.
+        if listening():
+            report_commit(AddResult(message))
         await run_side_effects(message, self.indexer, self.projector, skip_indexing)
         return message
 

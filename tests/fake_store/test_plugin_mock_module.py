@@ -1,13 +1,38 @@
-"""The mock_module fixture and its ini option mock_module_strict."""
+"""The mock_module fixture and its ini option mock_module_strict.
+
+The project's conftest registers a stand-in strict check (harness.set_strict_check) that
+reads the names shop.crud must provide from ``needed.txt``, found from the project directory
+it is given upward: these tests are about the plugin's plumbing, not mock-audit's analysis
+(tests/harness/test_mock_module.py runs the real one).
+"""
 
 from __future__ import annotations
 
 import pytest
 
+CONFTEST = """
+from pathlib import Path
+
+import harness
+
+
+def check(module, provided, project):
+    for folder in (project, *project.parents):
+        needed = folder / "needed.txt"
+        if needed.is_file():
+            return sorted(set(needed.read_text().split()) - set(provided))
+    return []
+
+
+harness.set_strict_check(check)
+"""
+
 PROJECT = {
     "shop/__init__.py": "",
     "shop/crud.py": "async def add(): ...\nasync def reserve(): ...\n",
     "shop/agent.py": "from shop.crud import add, reserve\n",
+    "needed.txt": "add reserve\n",
+    "conftest.py": CONFTEST,
 }
 
 TESTS = """

@@ -12,6 +12,14 @@ from harness import SqliteStore
 from harness.conversation_crud import use_store
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs_audit: depends on the audit package (audit.missing_names); skipped until it "
+        "provides it",
+    )
+
+
 def dump(path: Path) -> list[str]:
     """Every table row and schema statement of the database file, read by another connection."""
     conn = sqlite3.connect(path)

@@ -36,6 +36,16 @@ def test_doc_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ConversationNotFound - Conversation 'nope' does not exist" in out
     assert "ValueError - role must be one of" in out
     assert "TypeError - metadata is not JSON-serialisable" in out
+    assert (
+        "The fake for module 'harness.conversation_crud' lacks 1 name(s) that the project "
+        "imports from it: reserve_message." in out
+    )
+    # The timeout advice: the first run wrote nothing (retried), the second committed.
+    first, second = [line for line in out.splitlines() if "exceeded its timeout" in line]
+    assert first.endswith("nothing was written, so retrying is safe.")
+    assert re.search(
+        r"the write committed \(message id '[0-9a-f]{32}'\), so do not retry it", second
+    )
 
 
 def test_demo_runs() -> None:

@@ -27,6 +27,7 @@ EXPECTED = [
     "RetryPolicy",
     "SqliteStore",
     "StoreBusy",
+    "StrictCheckUnavailable",
     "TurnContext",
     "Update",
     "UpdateContent",
@@ -34,6 +35,8 @@ EXPECTED = [
     "UpdateResult",
     "default_persistence_terminal",
     "mock_module",
+    "report_commit",
+    "set_strict_check",
 ]
 
 
@@ -55,6 +58,7 @@ def test_errors_share_one_root() -> None:
         "PipelineTimeout",
         "PluginError",
         "MissingExportsError",
+        "StrictCheckUnavailable",
     ]:
         assert issubclass(getattr(harness, name), harness.HarnessError), name
     assert issubclass(harness.PipelineTimeout, harness.PipelineError)
