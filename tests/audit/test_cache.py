@@ -1,261 +1,389 @@
-"""The persistent cache: warm runs parse nothing, changes are seen, bad caches are survived."""
+"""The persistent cache: JSON data only, survives anything found in its directory."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
+import marshal
 import os
+import pickle
+import shutil
+import sqlite3
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from audit import _cache, _engine, _summary
-from audit._cache import CACHE_FILE, FileCache, open_cache
-from audit._config import load_config
-from audit._engine import default_backend, run_check
-from audit._types import Config, ParseFailure, Site
+import audit.cache as cache_module
+from audit.cache import DB_NAME, Cache, digest
 
-FILES = {
-    "pyproject.toml": "[tool.mock-audit]\nsrc = ['.']\n",
-    "app/__init__.py": "",
-    "app/crud.py": "async def add_message(): ...\nasync def reserve_message(): ...\n",
-    "app/service.py": "from app.crud import add_message, reserve_message\n",
-    "tests/test_x.py": """
-        from unittest.mock import AsyncMock
-        import app.service
+DAY = 86400
 
-        def test_it(mock_module):
-            mock_module("app.crud", {"add_message": AsyncMock()})
-    """,
-    "tests/test_plain.py": "import sys\n\ndef test_modules():\n    assert sys.modules\n",
+
+def open_cache(directory: Path | None, salt: str = "v1", warns: list[str] | None = None) -> Cache:
+    return Cache.open(directory, salt, warn=(warns if warns is not None else []).append)
+
+
+def stored(directory: Path, *keys: str, salt: str = "v1") -> dict[str, Any]:
+    """What a fresh run finds for ``keys`` (kind "sites")."""
+    cache = open_cache(directory, salt)
+    try:
+        return cache.get_many("sites", keys)
+    finally:
+        cache.close()
+
+
+def fill(directory: Path, values: dict[str, Any], salt: str = "v1") -> None:
+    """Store ``values`` under kind "sites" and save."""
+    cache = open_cache(directory, salt)
+    for key, value in values.items():
+        cache.put("sites", key, value)
+    cache.save()
+    cache.close()
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    values: dict[str, Any] = {
+        "tests/test_a.py\0" + digest(b"a"): {"sites": [{"line": 3, "names": ["x", "y"]}]},
+        "b": [1, 2.5, True, None, "é\0ü"],
+        "c": "text",
+        "d": 0,
+        "e": False,
+        "f": None,
+    }
+    cache = open_cache(tmp_path / "c")
+    for key, value in values.items():
+        cache.put("sites", key, value)
+    cache.put("sites", "tuple", (1, (2, 3)))
+    # Before the save, a get sees the put, as the JSON round trip will give it.
+    assert cache.get("sites", "tuple") == [1, [2, 3]]
+    cache.save()
+    cache.close()
+    again = open_cache(tmp_path / "c")
+    assert again.get_many("sites", [*values, "tuple", "missing"]) == {
+        **values,
+        "tuple": [1, [2, 3]],
+    }
+    assert again.get("sites", "c") == "text"
+    assert again.get("sites", "missing") is None
+    assert again.get("other-kind", "c") is None
+    again.close()
+
+
+def test_values_must_be_json(tmp_path: Path) -> None:
+    for directory in (tmp_path, None):
+        with pytest.raises(TypeError):
+            open_cache(directory).put("k", "key", {1, 2})
+
+
+def test_a_disabled_cache_keeps_nothing(tmp_path: Path) -> None:
+    cache = open_cache(None)
+    cache.put("k", "a", 1)
+    assert cache.get("k", "a") is None and cache.get_many("k", ["a"]) == {}
+    cache.save()
+    cache.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_first_write_makes_the_directory_and_its_gitignore(tmp_path: Path) -> None:
+    directory = tmp_path / "deep" / "cache"
+    cache = open_cache(directory)
+    assert cache.get("k", "a") is None
+    assert not directory.exists()  # opening and reading write nothing
+    cache.put("k", "a", 1)
+    cache.save()
+    assert (directory / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (directory / DB_NAME).is_file()
+    cache.close()
+
+
+def test_a_gitignore_is_added_to_an_existing_directory(tmp_path: Path) -> None:
+    fill(tmp_path / "a", {"x": 1})
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / ".gitignore").write_text("mine\n")
+    fill(tmp_path / "b", {"x": 1})
+    assert (tmp_path / "a" / ".gitignore").exists()
+    assert (tmp_path / "b" / ".gitignore").read_text() == "mine\n"  # the user's is kept
+
+
+def test_another_salt_misses_and_is_cleared_on_save(tmp_path: Path) -> None:
+    fill(tmp_path, {"a": 1}, "v1")
+    assert stored(tmp_path, "a") == {"a": 1}
+    newer = open_cache(tmp_path, "v2")
+    assert newer.get("sites", "a") is None
+    newer.put("sites", "b", 2)
+    newer.save()
+    newer.close()
+    assert stored(tmp_path, "a", "b", salt="v2") == {"b": 2}
+    assert stored(tmp_path, "a", "b", salt="v1") == {}
+
+
+def test_a_cache_moved_with_a_clone_still_hits(tmp_path: Path) -> None:
+    """Keys are the callers' root-relative paths and digests: nothing is absolute."""
+    key = "tests/test_a.py\0" + digest(b"content")
+    fill(tmp_path / "one" / ".cache", {key: ["site"]})
+    shutil.copytree(tmp_path / "one", tmp_path / "two")
+    assert stored(tmp_path / "two" / ".cache", key) == {key: ["site"]}
+
+
+def test_digest() -> None:
+    assert digest(b"a") == digest(b"a") != digest(b"b")
+    assert len(digest(b"")) == 32 and int(digest(b""), 16) >= 0
+
+
+# --- what a directory may hold ------------------------------------------------------
+
+
+def _sqlite_file(path: Path, *statements: str) -> None:
+    with sqlite3.connect(path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+
+
+def _truncated(path: Path) -> None:
+    fill(path.parent, {f"k{i}": "x" * 500 for i in range(200)})
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _garbage_pages(path: Path) -> None:
+    fill(path.parent, {f"k{i}": "x" * 500 for i in range(200)})
+    data = bytearray(path.read_bytes())
+    data[4096:] = os.urandom(len(data) - 4096)
+    path.write_bytes(bytes(data))
+
+
+def _with_trigger(path: Path) -> None:
+    """Our own schema plus a trigger: a database we did not write."""
+    fill(path.parent, {"a": 1})
+    _sqlite_file(path, "CREATE TRIGGER t AFTER INSERT ON entries BEGIN DELETE FROM entries; END")
+
+
+CORRUPT = {
+    "empty": lambda p: p.write_bytes(b""),
+    "garbage": lambda p: p.write_bytes(os.urandom(5000)),
+    "text": lambda p: p.write_text("not a database\n"),
+    "pickle": lambda p: p.write_bytes(pickle.dumps({"a": 1})),
+    "truncated": _truncated,
+    "garbage-pages": _garbage_pages,
+    "wrong-columns": lambda p: _sqlite_file(
+        p, "CREATE TABLE entries (a TEXT)", "CREATE TABLE meta (name TEXT, value TEXT)"
+    ),
+    "extra-trigger": _with_trigger,
+    "folder": lambda p: p.mkdir(),
 }
-PREFILTERED = ["test_plain.py", "test_x.py"]
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+@pytest.mark.parametrize("make", CORRUPT.values(), ids=CORRUPT.keys())
+def test_a_corrupt_database_is_rebuilt_without_a_word(tmp_path: Path, make: Any) -> None:
+    make(tmp_path / DB_NAME)
+    warns: list[str] = []
+    cache = open_cache(tmp_path, warns=warns)
+    assert cache.get_many("sites", [f"k{i}" for i in range(200)] + ["a"]) == {}
+    cache.put("sites", "b", [1])
+    cache.save()
+    cache.close()
+    if (tmp_path / DB_NAME).is_dir():  # not ours to delete: the run goes on uncached
+        assert len(warns) == 1 and DB_NAME in warns[0]
+        return
+    assert warns == []
+    assert stored(tmp_path, "b") == {"b": [1]}
+    assert warns == []
 
 
-def age(root: Path) -> None:
-    """Date every file back a minute: the cache does not trust a stat younger than 2 s."""
-    old = 1_700_000_000_000_000_000
-    for path in root.rglob("*.py"):
-        os.utime(path, ns=(old, old))
+@pytest.mark.parametrize("make", CORRUPT.values(), ids=CORRUPT.keys())
+def test_a_corrupt_database_met_by_a_read_only_run_is_harmless(tmp_path: Path, make: Any) -> None:
+    make(tmp_path / DB_NAME)
+    warns: list[str] = []
+    cache = open_cache(tmp_path, warns=warns)
+    assert cache.get("sites", "k1") is None
+    cache.save()
+    cache.close()
+    assert len(warns) <= 1
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Config:
-    write(tmp_path, FILES)
-    age(tmp_path)
-    return load_config(tmp_path)
+class _Boom:
+    """Unpickling this runs a command: what the old cache format allowed."""
+
+    def __init__(self, sentinel: Path) -> None:
+        self.sentinel = sentinel
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.sentinel}",))
 
 
-class Counting:
-    """Counts every site search and every ast summary a run makes."""
+def test_planted_files_are_never_executed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sentinel = tmp_path / "pwned"
+    directory = tmp_path / ".mock-audit-cache"
+    directory.mkdir()
+    payload = pickle.dumps(_Boom(sentinel))
+    for name in ("files.pickle", "runs.pickle", DB_NAME):
+        (directory / name).write_bytes(payload)
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.sites: list[str] = []
-        self.summaries: list[str] = []
-        real_find = _engine._find_sites
-        real_summarize = _summary.summarize
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cache deserialised code")
 
-        def find(source: str, path: str) -> list[Site] | ParseFailure:
-            self.sites.append(Path(path).name)
-            return real_find(source, path)
-
-        def summarize(data: bytes | str, path: str, module: str, *, is_package: bool):  # type: ignore[no-untyped-def]
-            self.summaries.append(Path(path).name)
-            return real_summarize(data, path, module, is_package=is_package)
-
-        monkeypatch.setattr(_engine, "_find_sites", find)
-        monkeypatch.setattr(_summary, "summarize", summarize)
-        self.backend = default_backend()
-
-
-def check(config: Config, counting: Counting, *, reuse: bool = False, enabled: bool = True):
-    cache = open_cache(config, enabled=enabled)
-    return run_check(list(config.tests), config, counting.backend, cache=cache, reuse=reuse)
+    for module, name in [(pickle, "load"), (pickle, "loads"), (marshal, "loads")]:
+        monkeypatch.setattr(module, name, refuse)
+    warns: list[str] = []
+    cache = open_cache(directory, warns=warns)
+    assert cache.get("sites", "a") is None
+    cache.put("sites", "a", 1)
+    cache.save()
+    cache.close()
+    assert stored(directory, "a") == {"a": 1}
+    assert not sentinel.exists()
+    assert warns == []
 
 
-def missing(run: _engine.CheckRun) -> list[tuple[str, tuple[str, ...]]]:
-    return [(f.code, f.missing) for f in run.report.findings]
+def test_a_value_that_is_not_json_is_a_miss(tmp_path: Path) -> None:
+    fill(tmp_path, {"a": 1, "b": 2, "c": 3})
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        conn.execute("UPDATE entries SET value = 'cos\nsystem\n' WHERE key = 'a'")
+        conn.execute("UPDATE entries SET value = ? WHERE key = 'c'", ("[" * 100_000,))
+    conn.close()
+    assert stored(tmp_path, "a", "b", "c") == {"b": 2}
 
 
-def test_cache_dir_defaults_under_the_config_root(project: Config) -> None:
-    assert project.cache_dir == project.root / ".mock-audit-cache"
+def test_links_are_never_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim"
+    victim.write_bytes(b"precious")
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    (directory / DB_NAME).symlink_to(victim)
+    (directory / f"{DB_NAME}-wal").symlink_to(outside / "wal")
+    (directory / ".gitignore").symlink_to(outside / "gitignore")
+    fill(directory, {"a": 1})
+    assert stored(directory, "a") == {"a": 1}
+    assert victim.read_bytes() == b"precious"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim"]
 
 
-def test_warm_run_parses_no_file(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    counting = Counting(monkeypatch)
-    cold = check(project, counting)
-    # test_plain.py passes the byte prefilter ("sys", "modules"), so it is searched too.
-    assert sorted(counting.sites) == PREFILTERED
-    assert "service.py" in counting.summaries
-    assert (project.cache_dir / CACHE_FILE).is_file()
-    counting.sites.clear()
-    counting.summaries.clear()
-    warm = check(project, counting)
-    assert counting.sites == [] and counting.summaries == []
-    assert warm.report == cold.report
-    assert missing(warm) == [("MA001", ("reserve_message",))]
+def test_a_linked_directory_is_not_used(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "cache").symlink_to(outside)
+    warns: list[str] = []
+    cache = open_cache(tmp_path / "cache", warns=warns)
+    cache.put("sites", "a", 1)
+    cache.save()
+    cache.save()
+    assert list(outside.iterdir()) == []
+    assert len(warns) == 1 and "symbolic link" in warns[0]
 
 
-def test_warm_run_reads_no_test_file(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    counting = Counting(monkeypatch)
-    check(project, counting)
-    read: list[str] = []
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        read.append(self.name)
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    check(project, counting)
-    assert read == []
-
-
-def test_remembered_run_is_the_same_report(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    counting = Counting(monkeypatch)
-    cold = check(project, counting, reuse=True)
-    monkeypatch.setattr(FileCache, "entry", lambda *a, **k: pytest.fail("per-file work"))
-    warm = check(project, counting, reuse=True)
-    assert warm.report == cold.report
+@pytest.mark.parametrize("where", ["under-a-file", "is-a-file"])
+def test_an_unwritable_directory_is_one_warning(tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, so no folder can be made here")
+    directory = blocker / "cache" if where == "under-a-file" else blocker
+    warns: list[str] = []
+    cache = open_cache(directory, warns=warns)
+    for round_ in range(3):
+        cache.put("sites", f"a{round_}", 1)
+        cache.save()
+        assert cache.get("sites", "a0") is None
+    cache.close()
+    assert len(warns) == 1
+    assert "cannot be written" in warns[0] and "blocker" in warns[0]
+    assert blocker.read_text().startswith("a file")
 
 
-def test_a_virtualenv_under_a_root_is_not_part_of_the_run_key(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    venv = project.root / "venv"
-    write(venv, {"pyvenv.cfg": "home = /usr/bin\n", "lib/site-packages/big.py": "x = 1\n"})
-    age(project.root)
-    counting = Counting(monkeypatch)
-    cold = check(project, counting, reuse=True)
-    (venv / "lib/site-packages/big.py").write_text("x = 2\n", encoding="utf-8")
-    age(project.root)
-    monkeypatch.setattr(FileCache, "entry", lambda *a, **k: pytest.fail("per-file work"))
-    assert check(project, counting, reuse=True).report == cold.report
+def test_old_entries_are_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = 1_800_000_000.0
+
+    def at(days_ago: float) -> None:
+        monkeypatch.setattr(cache_module, "_now", lambda: int(now - days_ago * DAY))
+
+    at(40)
+    fill(tmp_path, {"unused": 1, "used": 2})
+    at(20)
+    assert stored(tmp_path, "used") == {"used": 2}  # no save: nothing renewed
+    cache = open_cache(tmp_path)
+    cache.get("sites", "used")
+    cache.save()
+    cache.close()
+    at(0)
+    fill(tmp_path, {"new": 3})
+    assert stored(tmp_path, "unused", "used", "new") == {"used": 2, "new": 3}
 
 
-def test_changed_source_module_changes_the_result(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    counting = Counting(monkeypatch)
-    assert missing(check(project, counting, reuse=True)) == [("MA001", ("reserve_message",))]
-    (project.root / "app/service.py").write_text(
-        "from app.crud import add_message, reserve_message, get_message\n", encoding="utf-8"
-    )
-    counting.sites.clear()
-    counting.summaries.clear()
-    again = check(project, counting, reuse=True)
-    assert missing(again) == [("MA001", ("get_message", "reserve_message"))]
-    assert counting.sites == []  # the test file itself did not change
-    assert counting.summaries == ["service.py"]
+def test_a_warm_run_writes_nothing(tmp_path: Path) -> None:
+    fill(tmp_path, {"a": 1})
+    files = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    time.sleep(0.01)
+    cache = open_cache(tmp_path)
+    assert cache.get("sites", "a") == 1
+    cache.save()
+    cache.close()
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == files
 
 
-def test_touched_but_unchanged_file_keeps_its_products(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    counting = Counting(monkeypatch)
-    check(project, counting)
-    os.utime(project.root / "tests/test_x.py", ns=(1_800_000_000_000_000_000,) * 2)
-    counting.sites.clear()
-    check(project, counting)
-    assert counting.sites == []  # same digest
+_WORKER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from audit.cache import Cache
+
+    directory, name, rounds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    warns = []
+    for r in range(rounds):
+        cache = Cache.open(directory, "v1", warn=warns.append)
+        for i in range(50):
+            cache.put("sites", f"{name}/{r}/{i}", {"by": name, "round": r, "i": i})
+        cache.save()
+        mine = [f"{name}/{q}/{i}" for q in range(r + 1) for i in range(50)]
+        got = cache.get_many("sites", mine)
+        assert got == {k: {"by": name, "round": int(k.split("/")[1]), "i": int(k.split("/")[2])}
+                       for k in mine}, (name, r, len(got))
+        cache.close()
+    print(json.dumps(warns))
+    """
+)
 
 
-def test_changed_test_file_is_parsed_again(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    counting = Counting(monkeypatch)
-    check(project, counting)
-    path = project.root / "tests/test_x.py"
-    path.write_text(
-        path.read_text().replace(
-            '"add_message": AsyncMock()', '"add_message": 1, "reserve_message": 2'
+def test_two_processes_share_one_cache(tmp_path: Path) -> None:
+    root = Path(cache_module.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    directory = tmp_path / "cache"
+    rounds = 15
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(directory), name, str(rounds)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
-    )
-    counting.sites.clear()
-    assert missing(check(project, counting, reuse=True)) == []
-    assert counting.sites == ["test_x.py"]
+        for name in ("one", "two")
+    ]
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        assert json.loads(out) == []
+    keys = [f"{n}/{r}/{i}" for n in ("one", "two") for r in range(rounds) for i in range(50)]
+    assert len(stored(directory, *keys)) == len(keys)
 
 
-@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05garbage"], ids=repr)
-def test_corrupt_cache_is_survived(
-    project: Config, monkeypatch: pytest.MonkeyPatch, content: bytes
-) -> None:
-    counting = Counting(monkeypatch)
-    cold = check(project, counting, reuse=True)
-    for name in (CACHE_FILE, _cache.RUNS_FILE):
-        (project.cache_dir / name).write_bytes(content)
-    counting.sites.clear()
-    again = check(project, counting, reuse=True)
-    assert again.report == cold.report
-    assert sorted(counting.sites) == PREFILTERED  # rebuilt
-    counting.sites.clear()
-    check(project, counting, reuse=True)
-    assert counting.sites == []  # and written back
-
-
-@pytest.mark.parametrize("change", ["version", "config", "tool source"])
-def test_version_config_or_tool_change_invalidates(
-    project: Config, monkeypatch: pytest.MonkeyPatch, change: str
-) -> None:
-    counting = Counting(monkeypatch)
-    check(project, counting)
-    config = project
-    if change == "version":
-        monkeypatch.setattr(_cache, "__version__", "999")
-    elif change == "config":
-        config = dataclasses.replace(project, ignore=frozenset({("app.crud", "x")}))
-    else:
-        real_stat = os.stat
-
-        def stat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-            st = real_stat(path, *args, **kwargs)
-            if str(path).endswith("_sites.py"):
-                return os.stat_result((*st[:8], st[8] + 1, st[9]))
-            return st
-
-        monkeypatch.setattr(_cache.os, "stat", stat)
-    counting.sites.clear()
-    check(config, counting)
-    assert sorted(counting.sites) == PREFILTERED
-
-
-def test_no_cache_writes_nothing(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    counting = Counting(monkeypatch)
-    check(project, counting, enabled=False)
-    assert not project.cache_dir.exists()
-
-
-def test_unwritable_cache_dir_runs_without_cache(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = project.root / "blocker"
-    blocker.write_text("a file, so no directory can be made under it")
-    config = dataclasses.replace(project, cache_dir=blocker / "cache")
-    notes: list[str] = []
-    cache = open_cache(config, warn=notes.append)
-    run = run_check(list(config.tests), config, default_backend(), cache=cache, reuse=True)
-    assert [(f.code, f.missing) for f in run.report.findings] == [("MA001", ("reserve_message",))]
-    assert len(notes) == 1
-    assert "cannot be written" in notes[0] and "blocker" in notes[0]
-
-
-def test_entries_of_deleted_files_are_dropped(
-    project: Config, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    counting = Counting(monkeypatch)
-    check(project, counting)
-    (project.root / "tests/test_plain.py").unlink()
-    # Pruning happens when the cache is written anyway (some file changed).
-    (project.root / "app/service.py").write_text("from app.crud import add_message\n")
-    check(project, counting)
-    names = {Path(n).name for n in FileCache(project.cache_dir, _cache.salt(project))._entries()}
-    assert "test_x.py" in names and "test_plain.py" not in names
+def test_get_many_speed(tmp_path: Path) -> None:
+    """10,000 keys (no timing assertion; printed with -s)."""
+    keys = [f"tests/pkg{i // 100}/test_{i}.py\0{digest(str(i).encode())}" for i in range(10_000)]
+    cache = open_cache(tmp_path)
+    for key in keys:
+        cache.put("sites", key, {"sites": [], "prefilter": False})
+    start = time.perf_counter()
+    cache.save()
+    saved = time.perf_counter() - start
+    cache.close()
+    start = time.perf_counter()
+    cache = open_cache(tmp_path)
+    found = cache.get_many("sites", keys)
+    loaded = time.perf_counter() - start
+    print(f"save {saved * 1000:.0f} ms; open + get_many of 10,000 keys {loaded * 1000:.0f} ms")
+    assert len(found) == 10_000
