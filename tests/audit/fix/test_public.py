@@ -1,0 +1,28 @@
+"""The fixer's public surface."""
+
+from __future__ import annotations
+
+import audit.fix
+
+
+def test_all_is_the_curated_sorted_surface():
+    assert audit.fix.__all__ == [
+        "AddMissingNames",
+        "Decoded",
+        "FixError",
+        "FixPlan",
+        "apply_edits",
+        "decode",
+        "encode",
+        "fix_file_text",
+        "run_command",
+        "write_atomic",
+    ]
+    assert all(hasattr(audit.fix, name) for name in audit.fix.__all__)
+
+
+def test_fix_error_is_a_value_error_of_the_audit_tree():
+    from audit.errors import AuditError
+
+    assert issubclass(audit.fix.FixError, ValueError)
+    assert issubclass(audit.fix.FixError, AuditError)
