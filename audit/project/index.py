@@ -1,0 +1,230 @@
+"""The project as the audit sees it: where each module is, and what each imports.
+
+``Project`` resolves dotted names to files under the source roots (and the folders
+pytest puts on ``sys.path`` for the tests), names files the way pytest imports them,
+and reads each module's imports once (``scan``; cached by content). Nothing of the
+project is imported or run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import Cache, digest
+from ..files import walk
+from ..model import Config
+from .scan import Import, scan
+
+MODULE_SUFFIXES = (".py", ".pyx", ".pxd")
+
+
+@dataclass(frozen=True)
+class ModuleFile:
+    name: str
+    path: Path | None  # None: a namespace package (a folder without __init__.py)
+    package: bool
+
+
+def pytest_name(path: Path) -> tuple[str, Path]:
+    """A file's module name the way pytest's default import mode names it, and the
+    folder it puts on ``sys.path`` for it (the first ancestor without __init__.py)."""
+    parts = [path.stem] if path.stem != "__init__" else []
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.append(folder.name)
+        folder = folder.parent
+    return ".".join(reversed(parts)), folder
+
+
+class Project:
+    """Resolve and scan modules of one project (one run)."""
+
+    def __init__(self, config: Config, cache: Cache) -> None:
+        self.config = config
+        self.cache = cache
+        roots: list[Path] = [*config.src]
+        for test_root in config.tests:
+            if test_root.is_dir():
+                base = pytest_name(test_root / "__init__.py")[1] if (
+                    test_root / "__init__.py").is_file() else test_root  # fmt: skip
+                roots.append(base)
+        seen: set[str] = set()
+        self.roots: list[str] = []
+        for root in roots:
+            text = str(root.resolve())
+            if text not in seen and os.path.isdir(text):
+                seen.add(text)
+                self.roots.append(text)
+        self.package_dirs = {k: str(v) for k, v in config.package_dirs.items()}
+        self._resolved: dict[tuple[str, str | None], ModuleFile | None] = {}
+        self._scans: dict[str, tuple[Import, ...]] = {}
+        self._names: dict[str, tuple[str, str]] = {}
+        self.unparsable: dict[str, str] = {}  # module -> why it could not be read
+        self._tests = [str(t.resolve()) for t in config.tests]
+        self._sources: list[Path] | None = None
+
+    # --- where modules are ------------------------------------------------------------
+
+    def resolve(self, name: str, extra: str | None = None) -> ModuleFile | None:
+        """The file of module ``name`` (``extra`` is a sys.path entry tried last)."""
+        key = (name, extra)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(name, extra)
+        return self._resolved[key]
+
+    def _resolve(self, name: str, extra: str | None) -> ModuleFile | None:
+        parts = name.split(".")
+        if not name or not all(p.isidentifier() for p in parts):
+            return None
+        roots = self.roots if extra is None else [*self.roots, extra]
+        mapped = self.package_dirs.get(parts[0])
+        candidates: list[str] = []
+        if mapped is not None:
+            candidates.append(os.path.join(mapped, *parts[1:]))
+        candidates.extend(os.path.join(root, *parts) for root in roots)
+        namespace: ModuleFile | None = None
+        for base in candidates:
+            init = os.path.join(base, "__init__.py")
+            if os.path.isfile(init):
+                return ModuleFile(name, Path(init), True)
+            for suffix in MODULE_SUFFIXES:
+                if os.path.isfile(base + suffix):
+                    return ModuleFile(name, Path(base + suffix), False)
+            if namespace is None and os.path.isdir(base):
+                namespace = ModuleFile(name, None, True)
+        return namespace
+
+    def alias(self, name: str, found: ModuleFile) -> None:
+        """``name`` is the module in ``found.path`` (a fake package whose ``__path__``
+        is a real folder loads its submodules from there)."""
+        self._resolved[(name, None)] = found
+
+    def is_test_file(self, path: str) -> bool:
+        return any(path == t or path.startswith(t + os.sep) for t in self._tests)
+
+    def module_name(self, path: Path) -> tuple[str, str]:
+        """(dotted name, package) a file is imported as: by pytest's rules under the
+        tests, else relative to the deepest source root holding it."""
+        key = str(path)
+        known = self._names.get(key)
+        if known is None:
+            known = self._names[key] = self._module_name(path)
+        return known
+
+    def _module_name(self, path: Path) -> tuple[str, str]:
+        text = str(path)
+        if not self.is_test_file(text):
+            for root in sorted(self.roots, key=len, reverse=True):
+                if text.startswith(root + os.sep):
+                    rel = text[len(root) + 1 :]
+                    parts = rel.split(os.sep)
+                    parts[-1] = parts[-1].rsplit(".", 1)[0]
+                    package = parts[-1] == "__init__"
+                    if package:
+                        parts.pop()
+                    if parts and all(p.isidentifier() for p in parts):
+                        name = ".".join(parts)
+                        return name, name if package else name.rpartition(".")[0]
+        name, _ = pytest_name(path)
+        package = name if path.stem == "__init__" else name.rpartition(".")[0]
+        return name, package
+
+    def is_first_party(self, name: str) -> bool:
+        """Whether ``name`` is the project's own (resolvable, or under a top-level name
+        the project owns)."""
+        return name.split(".")[0] in self.config.first_party or self.resolve(name) is not None
+
+    # --- what modules import ------------------------------------------------------------
+
+    def imports(self, name: str) -> tuple[Import, ...]:
+        """The imports of module ``name`` (none for a module not in the project)."""
+        found = self.resolve(name)
+        if found is None or found.path is None:
+            return ()
+        package = name if found.package else name.rpartition(".")[0]
+        return self.file_imports(found.path, name, package)
+
+    def file_imports(self, path: Path, module: str, package: str) -> tuple[Import, ...]:
+        key = f"{path}\0{package}"
+        known = self._scans.get(key)
+        if known is not None:
+            return known
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.unparsable[module] = f"cannot be read ({exc.strerror or exc})"
+            self._scans[key] = ()
+            return ()
+        known = self.scan_data(path, data, package, module)
+        self._scans[key] = known
+        return known
+
+    def scan_data(self, path: Path, data: bytes, package: str, module: str) -> tuple[Import, ...]:
+        cache_key = f"{self.relative(path)}\0{package}\0{digest(data)}"
+        stored = self.cache.get("scan", cache_key)
+        if isinstance(stored, list):
+            try:
+                return tuple(_import(row) for row in stored)
+            except (TypeError, ValueError):
+                pass
+        if path.suffix in (".pyx", ".pxd"):
+            found: tuple[Import, ...] = scan(data, package)
+        else:
+            found = scan(data, package)
+            if not found and data.strip() and _unparsable(data):
+                self.unparsable[module] = _unparsable(data) or ""
+        self.cache.put("scan", cache_key, [_row(r) for r in found])
+        return found
+
+    def relative(self, path: Path) -> str:
+        root = str(self.config.root)
+        text = str(path)
+        return text[len(root) + 1 :].replace(os.sep, "/") if text.startswith(root + os.sep) else text
+
+    def sources(self) -> list[Path]:
+        """Every source module file under the source roots (test files left out)."""
+        if self._sources is None:
+            found = walk(
+                self.config.src,
+                root=self.config.root,
+                exclude=self.config.exclude,
+                suffixes=(".py", ".pyx"),
+            )
+            self._sources = [p for p in found.files if not self.is_test_file(str(p))]
+        return self._sources
+
+
+def _row(record: Import) -> list[object]:
+    return [record.line, record.module, list(record.names), record.when, record.guarded,
+            [list(b) for b in record.binds]]  # fmt: skip
+
+
+def _import(row: list[object]) -> Import:
+    line, module, names, when, guarded, binds = row
+    assert isinstance(line, int) and isinstance(module, str) and isinstance(names, list)
+    assert isinstance(binds, list) and when in ("import", "call", "never")
+    return Import(line, module, tuple(str(n) for n in names), when, bool(guarded),  # type: ignore[arg-type]
+                  tuple((str(a), str(b)) for a, b in binds))  # fmt: skip
+
+
+def _unparsable(data: bytes) -> str | None:
+    """Why a module that looked empty of imports does not parse, or None if it does."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(data)
+    except SyntaxError as exc:
+        return f"does not parse (line {exc.lineno}: {exc.msg})"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"cannot be parsed ({type(exc).__name__})"
+    return None
+
+
+def names_of(records: Iterable[Import]) -> set[str]:
+    return {n for r in records for n in r.names}

@@ -1,0 +1,106 @@
+"""Required names: what the project's own code asks a faked module for.
+
+"Own code" is the source modules, plus, for one site, its own test file, the
+conftests pytest loads for it and the test helper modules it imports. From sources
+every ``from target import name`` counts (not under ``if TYPE_CHECKING:``) and every
+``alias.name`` read through an import of the target; from the test side only imports
+made inside functions (module-level ones run before the fake is installed, or in its
+window, where the replay sees them). Names only other test modules read are never
+required, nor submodules read by dotted path; only names the real module binds.
+One pass over the sources builds an index for every faked module at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .index import Project
+from .names import RealNames
+from .scan import Import
+
+Uses = dict[str, dict[str, set[str]]]  # target -> name -> modules that ask for it
+
+
+class Required:
+    def __init__(self, project: Project, real: RealNames, targets: Iterable[str]) -> None:
+        self.project = project
+        self.real = real
+        self.targets = frozenset(targets)
+        self._sources: Uses | None = None
+        self._imported: dict[str, set[str]] = {t: set() for t in self.targets}  # from-imports
+
+    def sources(self) -> Uses:
+        """What the source modules ask each target for (built once)."""
+        if self._sources is None:
+            uses: Uses = {t: {} for t in self.targets}
+            for path in self.project.sources():
+                module, package = self.project.module_name(path)
+                records = self.project.file_imports(path, module, package)
+                self._add(records, module, uses, functions_only=False)
+                self._reads(path, records, module, uses)
+            self._sources = uses
+        return self._sources
+
+    def test_side(self, path: Path, target: str) -> dict[str, set[str]]:
+        """What a test-side file asks ``target`` for inside its functions."""
+        module, package = self.project.module_name(path)
+        uses: Uses = {target: {}}
+        records = self.project.file_imports(path, module, package)
+        self._add(records, module, uses, functions_only=True)
+        return uses[target]
+
+    def _add(self, records: Iterable[Import], module: str, uses: Uses, *, functions_only: bool) -> None:
+        for record in records:
+            if record.when == "never" or (functions_only and record.when != "call"):
+                continue
+            wanted = uses.get(record.module)
+            if wanted is None:
+                continue
+            for name in record.names:
+                if name != "*":
+                    wanted.setdefault(name, set()).add(module)
+                    self._imported.setdefault(record.module, set()).add(name)
+
+    def _reads(self, path: Path, records: Iterable[Import], module: str, uses: Uses) -> None:
+        """``import app.crud as crud`` then ``crud.name``: a read of ``name``."""
+        patterns: list[tuple[str, re.Pattern[bytes]]] = []
+        for record in records:
+            if record.when == "never":
+                continue
+            for local, refers in record.binds:
+                for target in self.targets:
+                    if target == refers or target.startswith(refers + "."):
+                        suffix = target[len(refers):]
+                        pattern = rb"(?<![\w.])" + re.escape((local + suffix).encode()) + rb"\.([A-Za-z_]\w*)"
+                        patterns.append((target, re.compile(pattern)))
+        if not patterns:
+            return
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        for target, pattern in patterns:
+            for match in pattern.finditer(data):
+                line_start = data.rfind(b"\n", 0, match.start()) + 1
+                if b"#" in data[line_start : match.start()]:
+                    continue  # in a comment
+                name = match.group(1).decode("ascii", "replace")
+                uses[target].setdefault(name, set()).add(module)
+
+    def needed(self, target: str, own_files: Iterable[Path]) -> dict[str, set[str]]:
+        """The names own code asks ``target`` for, that the real module binds (a
+        submodule only when imported as a name, ``from pkg import sub``)."""
+        merged: dict[str, set[str]] = {n: set(m) for n, m in self.sources().get(target, {}).items()}
+        for path in own_files:
+            for name, modules in self.test_side(path, target).items():
+                merged.setdefault(name, set()).update(modules)
+        bindings = self.real.of(target)
+        out: dict[str, set[str]] = {}
+        for name, modules in merged.items():
+            if name in bindings.names or (bindings.any_name and name not in bindings.submodules):
+                out[name] = modules
+            elif name in bindings.submodules and name in self._imported.get(target, ()):
+                out[name] = modules  # ``from pkg import sub``: a real submodule as a name
+        return out

@@ -1,0 +1,120 @@
+"""Read one test file (or conftest, or test helper module) into a ``Program``.
+
+``analyse`` parses the file with ``ast``, resolves its names, finds every module-mock
+site with the install and fake forms (``audit.forms``), and records what its module
+body, tests, fixtures and hooks run. It never raises: a file that cannot be read is a
+program with one note.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+from ..forms.context import Context, Unit, fixture_name
+from . import suppress
+from .collect import collect
+from .events import Events
+from .program import Program
+from .scopes import build
+from .source import Unreadable, parse
+
+__all__ = ["Program", "Unit", "analyse", "load"]
+
+
+def load(path: str, data: bytes) -> Unit:
+    """Parse a file into a ``Unit``; raises ``Unreadable`` with a one-line reason."""
+    source = parse(data, path)
+    return Unit(source, build(source.tree))
+
+
+def analyse(
+    path: str, data: bytes, module: str, package: str, conftests: Sequence[Unit] = ()
+) -> Program:
+    """The program of one file; ``conftests`` (nearest first) lend their helpers and
+    fixtures. Per-file work never raises."""
+    try:
+        unit = load(path, data)
+    except Unreadable as exc:
+        return Program(path, module, notes=((0, 0, str(exc)),))
+    try:
+        return _analyse(unit, module, package, conftests)
+    except RecursionError:
+        return Program(path, module, notes=((0, 0, "The file is nested too deeply to analyse."),))
+    except Exception as exc:  # per-file work never raises; the note names the failure
+        note = f"mock-audit could not analyse the file: {type(exc).__name__}: {exc}"
+        return Program(path, module, notes=((0, 0, note[:300]),))
+
+
+def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -> Program:
+    helpers, fixtures = _lent(conftests)
+    ctx = Context(unit, unit.scopes.module, None, None, {}, 0, helpers, fixtures)
+    events = Events(ctx, package, suppress.scan(unit.source.text))
+    body = events.body(unit.source.tree.body, ctx)
+    functions, runs = collect(unit.source.tree, events, ctx)
+    notes = [
+        (s.line, s.column, s.fake.note)
+        for s in events.sites
+        if s.fake.note is not None and s.module is not None
+    ]
+    notes += [
+        (s.line, s.column, "The module name is not a constant string, so mock-audit cannot "
+         "tell which module this fake replaces.")
+        for s in events.sites
+        if s.module is None and (s.fake.names is not None or s.fake.note is not None)
+        and not s.fake.blocker
+    ]  # fmt: skip
+    return Program(
+        path=unit.path,
+        module=module,
+        sites=tuple(events.sites),
+        body=tuple(body),
+        functions=tuple(functions),
+        pytest_plugins=_pytest_plugins(unit.source.tree, ctx),
+        runs=runs,
+        notes=tuple(sorted(set(notes))),
+        helpers=tuple(
+            s.name
+            for s in unit.source.tree.body
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
+    )
+
+
+def _lent(
+    conftests: Sequence[Unit],
+) -> tuple[
+    dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, Unit]],
+    dict[str, tuple[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Unit], ...]],
+]:
+    helpers: dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, Unit]] = {}
+    fixtures: dict[str, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Unit]]] = {}
+    for unit in conftests:  # nearest first: the first definition wins
+        for stmt in unit.source.tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            name = fixture_name(stmt)
+            if name is not None:
+                fixtures.setdefault(name, []).append((stmt, unit))
+            else:
+                helpers.setdefault(stmt.name, (stmt, unit))
+    return helpers, {k: tuple(v) for k, v in fixtures.items()}
+
+
+def _pytest_plugins(tree: ast.Module, ctx: Context) -> tuple[str, ...]:
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, (ast.Assign, ast.AnnAssign))
+            and any(
+                isinstance(t, ast.Name) and t.id == "pytest_plugins"
+                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            )
+            and stmt.value is not None
+        ):
+            single = ctx.string(stmt.value)
+            if single is not None:
+                return (single,)
+            listed = ctx.strings(stmt.value)
+            if listed is not None:
+                return tuple(listed[0])
+    return ()

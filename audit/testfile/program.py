@@ -1,0 +1,185 @@
+"""What one test file does when pytest runs it, as data: sites and events.
+
+A test file (or conftest, or test helper module) becomes a ``Program``: the events
+its module body runs (imports, installs of fakes, restores, evictions), and the same
+for every test, fixture, setup method and hook, with what pytest needs to order
+them. The simulation (``audit.windows``) replays programs; the cache stores them as
+JSON (``to_json``/``from_json``), so a warm run never parses an unchanged file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+from ..forms.base import Fake
+from ..model import EditTarget, Span
+
+Lasts = Literal["block", "test", "never"]
+FunctionKind = Literal["test", "fixture", "setup", "teardown", "hook", "helper"]
+FixtureScope = Literal["function", "class", "module", "package", "session"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One place where a whole module is replaced by a fake."""
+
+    index: int
+    path: str  # absolute path of the file it is reported in
+    line: int
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int
+    module: str | None  # None: the module name is not a constant (a note)
+    install: str  # install form id
+    fake: Fake
+    # suppression comments on its lines: None none, () every name, else these names
+    ignored_names: tuple[str, ...] | None = None
+    ignored_codes: tuple[str, ...] = ()
+    unknown_codes: tuple[str, ...] = ()  # ``ignore[MA009]``: warned about
+    fake_path: str = ""  # the file holding the fake's edit target, when not ``path``
+
+
+@dataclass(frozen=True)
+class Import:
+    line: int
+    module: str
+    names: tuple[str, ...] = ()
+    guarded: bool = False  # an ImportError here is caught (try/except, pytest.raises)
+
+
+@dataclass(frozen=True)
+class Install:
+    site: int
+    lasts: Lasts = "never"
+    if_absent: bool = False  # sys.modules.setdefault
+
+
+@dataclass(frozen=True)
+class Uninstall:
+    site: int
+
+
+@dataclass(frozen=True)
+class Evict:
+    module: str
+    prefix: bool = False  # every module named ``module`` or starting with it
+
+
+@dataclass(frozen=True)
+class Run:
+    """``spec.loader.exec_module(m)`` of a file of the project: its module-level imports
+    run now, whether or not a module of that name is loaded."""
+
+    line: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Yield:
+    """A fixture's ``yield``: what follows runs at teardown."""
+
+
+Event = Union[Import, Install, Uninstall, Evict, Run, Yield]
+
+
+@dataclass(frozen=True)
+class Function:
+    """A test, fixture, setup or teardown method, or hook, with the events it runs."""
+
+    name: str  # qualified: ``test_x`` or ``TestX::test_x``
+    kind: FunctionKind
+    line: int
+    events: tuple[Event, ...] = ()
+    fixture: str = ""  # the name it is requested by (fixtures)
+    scope: FixtureScope = "function"
+    autouse: bool = False
+    requests: tuple[str, ...] = ()  # fixtures it asks for (parameters, usefixtures)
+    cls: str = ""  # the class holding it ("" at module level)
+    runs: bool = True  # False: skipped or xfail (its failure does not fail the run)
+
+
+@dataclass(frozen=True)
+class Program:
+    path: str
+    module: str  # the name pytest imports it by
+    sites: tuple[Site, ...] = ()
+    body: tuple[Event, ...] = ()
+    functions: tuple[Function, ...] = ()
+    pytest_plugins: tuple[str, ...] = ()
+    runs: bool = True  # False: the whole module is skipped
+    notes: tuple[tuple[int, int, str], ...] = ()  # (line, column, message)
+    helpers: tuple[str, ...] = field(default=())  # module-level function names (conftests)
+
+    def tests(self) -> list[Function]:
+        return [f for f in self.functions if f.kind == "test"]
+
+    def fixtures(self) -> dict[str, Function]:
+        return {f.fixture: f for f in self.functions if f.kind == "fixture"}
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (Site, Import, Install, Uninstall, Evict, Run, Yield, Function, Program, Fake,
+                EditTarget, Span)
+}  # fmt: skip
+
+
+def to_json(value: Any) -> Any:
+    """Plain JSON data for a program (dataclasses tagged by class name)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {"@": type(value).__name__}
+        for f in dataclasses.fields(value):
+            out[f.name] = to_json(getattr(value, f.name))
+        return out
+    if isinstance(value, (tuple, list)):
+        return [to_json(v) for v in value]
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
+
+
+def from_json(data: Any) -> Any:
+    """The inverse of ``to_json``; raises ValueError on data it did not write."""
+    if isinstance(data, list):
+        return tuple(from_json(v) for v in data)
+    if not isinstance(data, dict):
+        return data
+    cls = _TYPES.get(data.get("@", ""))
+    if cls is None:
+        raise ValueError("not a program record")
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            raise ValueError(f"missing field {f.name!r}")
+        kwargs[f.name] = _typed(from_json(data[f.name]), hints[f.name])
+    return cls(**kwargs)
+
+
+def _typed(value: Any, hint: Any) -> Any:
+    """frozensets come back from lists; everything else is already right."""
+    if value is None:
+        return None
+    if _mentions_frozenset(hint) and isinstance(value, tuple):
+        return frozenset(value)
+    return value
+
+
+def _mentions_frozenset(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is frozenset:
+        return True
+    if origin in (Union, types.UnionType):
+        return any(_mentions_frozenset(a) for a in typing.get_args(hint))
+    return False
+
+
+def as_mapping(program: Program) -> Mapping[str, Any]:
+    return typing.cast(Mapping[str, Any], to_json(program))

@@ -1,0 +1,449 @@
+"""Replay ``pytest path/to/test_file.py``, run alone, to see which fakes crash it.
+
+A fake only matters to imports that run while it is installed (its *window*), and a
+module already in ``sys.modules`` is not run again. So the run is replayed in
+pytest's order: the conftests' bodies (top down) and their ``pytest_configure`` /
+``pytest_sessionstart`` hooks, the test module's body, then each test after its
+fixtures and setup methods, keeping which modules are loaded and which fakes are
+installed. An import of a module not loaded runs it, and its module-level imports run
+in turn; one that reaches ``from faked import name`` for a name the fake lacks crashes
+the run (MA001), as does importing a submodule through a fake package that has no
+``__path__`` (MA004). A fake of a parent package cuts the chain; an ImportError inside
+``try/except ImportError`` is caught. Calls are not followed (their imports stay
+latent), except helpers of the test file and its conftests (followed when read).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .forms.base import Fake
+from .graph import Graph
+from .model import ImportStep
+from .project.index import ModuleFile, Project
+from .testfile.program import (
+    Event,
+    Evict,
+    Function,
+    Import,
+    Install,
+    Program,
+    Run,
+    Site,
+    Uninstall,
+    Yield,
+)
+
+SiteRef = tuple[str, int]  # (path of the program, site index)
+
+
+@dataclass(frozen=True)
+class Crash:
+    site: SiteRef
+    kind: Literal["name", "package"]
+    name: str  # the missing name, or the submodule imported through a fake package
+    chain: tuple[ImportStep, ...]
+    test_file: str
+
+
+@dataclass
+class _Installed:
+    module: str
+    site: SiteRef
+    previous: SiteRef | None
+    loaded_before: int | None  # patch.dict restores the whole of sys.modules
+    lasts: str
+
+
+@dataclass
+class _State:
+    loaded: int = 0  # bit set of modules in sys.modules (the graph's bits)
+    fakes: dict[str, SiteRef] = field(default_factory=dict)
+    installed: list[_Installed] = field(default_factory=list)
+
+
+class Replay:
+    """Replays test files of one project; ``crashes`` collects what they hit."""
+
+    def __init__(
+        self,
+        project: Project,
+        program_of: Callable[[str], Program | None],
+        conftests_of: Callable[[str], list[str]],
+        module_program: Callable[[str], Program | None],
+        faked: frozenset[str] = frozenset(),
+    ) -> None:
+        self.project = project
+        self.faked = faked  # every module some site fakes: a node even if it does not exist
+        self.program_of = program_of  # by path
+        self.conftests_of = conftests_of  # root first
+        self.module_program = module_program  # analysed file by module name (test helpers)
+        self.graph = Graph(self._children)
+        self.crashes: list[Crash] = []
+        self.read: set[str] = set()  # modules whose imports decided something (cache keys)
+
+    # --- the import graph ---------------------------------------------------------------
+
+    def _children(self, module: str) -> list[str]:
+        program = self.module_program(module)
+        if program is not None and program.sites:
+            records: Iterable[tuple[str, tuple[str, ...]]] = [
+                (e.module, e.names) for e in program.body if isinstance(e, Import)
+            ]
+        else:
+            records = [(r.module, r.names) for r in self.project.imports(module) if r.when == "import"]
+        out: list[str] = []
+        parts = module.split(".")
+        for i in range(1, len(parts)):
+            parent = ".".join(parts[:i])
+            if self._known(parent):
+                out.append(parent)
+        for target, names in records:
+            pieces = target.split(".")
+            for i in range(1, len(pieces) + 1):
+                prefix = ".".join(pieces[:i])
+                if self._known(prefix):
+                    out.append(prefix)
+            for name in names:
+                sub = f"{target}.{name}"
+                if name != "*" and self._known(sub):
+                    out.append(sub)
+        return [m for m in out if m != module]
+
+    def _known(self, module: str) -> bool:
+        """A node of the graph: a project module, or one some site fakes (its importers
+        must be seen even when the real module does not exist)."""
+        return module in self.faked or self.project.resolve(module) is not None
+
+    # --- one test file --------------------------------------------------------------------
+
+    def run(self, test_file: str) -> None:
+        """Replay ``pytest test_file`` run alone, recording its crashes."""
+        program = self.program_of(test_file)
+        if program is None:
+            return
+        self._test_file = test_file
+        state = _State()
+        conftests = [p for p in (self.program_of(c) for c in self.conftests_of(test_file)) if p]
+        plugins: list[Program] = []
+        for conftest in conftests:
+            self._packages(conftest.module, state, conftest.path)
+            self._events(conftest.body, conftest, state)
+            for plugin in conftest.pytest_plugins:
+                self._import(plugin, (), False, state, (ImportStep(conftest.path, 0, plugin),))
+                found = self.module_program(plugin)
+                if found is not None:
+                    plugins.append(found)
+        for hook in ("pytest_configure", "pytest_sessionstart"):
+            for conftest in conftests:
+                for function in conftest.functions:
+                    if function.kind == "hook" and function.name == hook:
+                        self._events(function.events, conftest, state)
+        self._packages(program.module, state, program.path)
+        self._events(program.body, program, state)
+        if not program.runs:
+            return  # skipped tests run nothing (the body above still ran at collection)
+        providers = [*reversed(conftests), *plugins]
+        done_once: set[tuple[str, str]] = set()
+        for test in program.tests():
+            if not test.runs:
+                continue
+            self._test(test, program, providers, state, done_once)
+
+    def _packages(self, module: str, state: _State, path: str) -> None:
+        """Importing ``a.b.test_x`` runs ``a`` and ``a.b`` first."""
+        parts = module.split(".")
+        for i in range(1, len(parts)):
+            parent = ".".join(parts[:i])
+            self._import(parent, (), False, state, (ImportStep(path, 0, parent),))
+
+    def _test(
+        self,
+        test: Function,
+        program: Program,
+        providers: list[Program],
+        state: _State,
+        done_once: set[tuple[str, str]],
+    ) -> None:
+        mark = len(state.installed)
+        teardowns: list[tuple[Function, Program, int]] = []
+        for function, owner in self._setup_order(test, program, providers):
+            key = (owner.path, function.name)
+            if function.scope != "function":
+                if key in done_once:
+                    continue
+                done_once.add(key)
+            rest = self._events(function.events, owner, state)
+            if function.scope == "function":
+                teardowns.append((function, owner, rest))
+        self._events(test.events, program, state)
+        for function, owner, rest in reversed(teardowns):
+            self._events(function.events[rest:], owner, state)
+        for teardown in program.functions:
+            if teardown.kind == "teardown" and teardown.cls == test.cls and teardown.scope == "function":
+                self._events(teardown.events, program, state)
+        # monkeypatch / mocker / the mock_module fixture undo at the end of the test
+        for installed in reversed(state.installed[mark:]):
+            if installed.lasts == "test":
+                self._undo(installed, state)
+        state.installed = [i for i in state.installed[:mark]] + [
+            i for i in state.installed[mark:] if i.lasts == "never"]  # fmt: skip
+
+    def _setup_order(
+        self, test: Function, program: Program, providers: list[Program]
+    ) -> list[tuple[Function, Program]]:
+        """Fixtures and setup methods a test runs first, in pytest's order: module and
+        class setups, autouse fixtures (conftests first), then those it requests, each
+        after the fixtures it requests itself."""
+        out: list[tuple[Function, Program]] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(function: Function, owner: Program, depth: int = 0) -> None:
+            key = (owner.path, function.name)
+            if key in seen or depth > 32:
+                return
+            seen.add(key)
+            for name in function.requests:
+                found = self._fixture(name, test, program, providers)
+                if found is not None:
+                    add(*found, depth=depth + 1)
+            out.append((function, owner))
+
+        for function in program.functions:
+            if function.kind == "setup" and function.scope in ("module",) and not function.cls:
+                add(function, program)
+        for function in program.functions:
+            if function.kind == "setup" and function.scope == "class" and function.cls == test.cls:
+                add(function, program)
+        for provider in reversed(providers):
+            for function in provider.functions:
+                if function.kind == "fixture" and function.autouse and not function.cls:
+                    add(function, provider)
+        for function in program.functions:
+            if function.kind == "fixture" and function.autouse and function.cls in ("", test.cls):
+                add(function, program)
+        for name in test.requests:
+            found = self._fixture(name, test, program, providers)
+            if found is not None:
+                add(*found)
+        for function in program.functions:
+            if function.kind == "setup" and function.scope == "function" and (
+                function.cls == test.cls or not function.cls and not test.cls):  # fmt: skip
+                add(function, program)
+        return out
+
+    def _fixture(
+        self, name: str, test: Function, program: Program, providers: list[Program]
+    ) -> tuple[Function, Program] | None:
+        for function in program.functions:
+            if function.kind == "fixture" and function.fixture == name and function.cls == test.cls:
+                return function, program
+        for function in program.functions:
+            if function.kind == "fixture" and function.fixture == name and not function.cls:
+                return function, program
+        for provider in providers:  # nearest conftest first
+            for function in provider.functions:
+                if function.kind == "fixture" and function.fixture == name and not function.cls:
+                    return function, provider
+        return None
+
+    # --- events ---------------------------------------------------------------------------
+
+    def _events(self, events: Iterable[Event], program: Program, state: _State) -> int:
+        """Run events up to a fixture's ``yield``; return how many ran (incl. the yield)."""
+        count = 0
+        for event in events:
+            count += 1
+            if isinstance(event, Yield):
+                return count
+            if isinstance(event, Import):
+                step = ImportStep(program.path, event.line, event.module)
+                self._import(event.module, event.names, event.guarded, state, (step,))
+            elif isinstance(event, Install):
+                self._install(event, program, state)
+            elif isinstance(event, Uninstall):
+                for installed in reversed(state.installed):
+                    if installed.site == (program.path, event.site):
+                        state.installed.remove(installed)
+                        self._undo(installed, state)
+                        break
+            elif isinstance(event, Evict):
+                self._evict(event, state)
+            elif isinstance(event, Run):
+                self._exec_file(event, program, state)
+        return count
+
+    def _exec_file(self, event: Run, program: Program, state: _State) -> None:
+        """``loader.exec_module``: the file's module-level imports run now."""
+        module, _ = self.project.module_name(Path(event.path))
+        if self.project.resolve(module) is None:
+            return
+        step = ImportStep(program.path, event.line, module)
+        state.loaded &= ~self.graph.node(module)
+        if module in state.fakes:
+            saved = state.fakes.pop(module)
+            self._run_module(module, False, state, (step,))
+            state.fakes[module] = saved
+        else:
+            self._run_module(module, False, state, (step,))
+
+    def _install(self, event: Install, program: Program, state: _State) -> None:
+        site = program.sites[event.site]
+        module = site.module
+        if module is None:
+            return
+        if event.if_absent and (self._loaded(module, state) or module in state.fakes):
+            return  # sys.modules.setdefault: the real module stays
+        ref = (program.path, site.index)
+        snapshot = state.loaded if site.install in ("patch_dict",) else None
+        state.installed.append(_Installed(module, ref, state.fakes.get(module), snapshot,
+                                          event.lasts))  # fmt: skip
+        if site.fake.form == "real":
+            state.fakes.pop(module, None)
+            state.loaded |= self.graph.node(module)
+            return
+        state.fakes[module] = ref
+
+    def _undo(self, installed: _Installed, state: _State) -> None:
+        if installed.previous is None:
+            state.fakes.pop(installed.module, None)
+        else:
+            state.fakes[installed.module] = installed.previous
+        if installed.loaded_before is not None:
+            # patch.dict puts back sys.modules as it was: modules imported inside are gone
+            state.loaded = installed.loaded_before
+
+    def _evict(self, event: Evict, state: _State) -> None:
+        def gone(name: str) -> bool:
+            if event.prefix:
+                return not event.module or name == event.module or name.startswith(
+                    event.module + ".")  # fmt: skip
+            return name == event.module
+
+        if event.prefix:
+            state.loaded &= ~self.graph.bits(n for n in self.graph.names if gone(n))
+        else:
+            state.loaded &= ~self.graph.node(event.module)
+        for name in [m for m in state.fakes if gone(m)]:
+            del state.fakes[name]
+
+    # --- imports --------------------------------------------------------------------------
+
+    def _loaded(self, module: str, state: _State) -> bool:
+        return bool(state.loaded & self.graph.node(module))
+
+    def _fake(self, ref: SiteRef) -> tuple[Fake, Site]:
+        program = self.program_of(ref[0])
+        assert program is not None
+        site = program.sites[ref[1]]
+        return site.fake, site
+
+    def _import(
+        self,
+        module: str,
+        names: tuple[str, ...],
+        guarded: bool,
+        state: _State,
+        chain: tuple[ImportStep, ...],
+    ) -> None:
+        if not self._ensure(module, guarded, state, chain):
+            return
+        ref = state.fakes.get(module)
+        if ref is not None:
+            fake, _ = self._fake(ref)
+            for name in names:
+                if name == "*" or fake.names is None or name in fake.names:
+                    continue
+                sub = f"{module}.{name}"
+                if sub in state.fakes or self._loaded(sub, state):
+                    continue  # ``from pkg import sub`` falls back to sys.modules["pkg.sub"]
+                if fake.path_dirs:
+                    found = _in_folders(sub, fake.path_dirs, self.project.config.root)
+                    if found is not None:  # a real submodule, through the shadow package
+                        self.project.alias(sub, found)
+                        self._run_module(sub, guarded, state, chain)
+                        continue
+                elif fake.package and (fake.note or self.project.resolve(sub) is not None):
+                    continue  # through the fake's __path__: not ours to judge
+                if not guarded and not fake.blocker:
+                    self.crashes.append(Crash(ref, "name", name, chain, self._test_file))
+            return
+        for name in names:
+            sub = f"{module}.{name}"
+            if name != "*" and not self._loaded(sub, state) and self.project.resolve(sub) is not None:
+                self._ensure(sub, guarded, state, chain)
+
+    def _ensure(self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]) -> bool:
+        """Make ``module`` importable as Python would; False when the import fails (or
+        stops at a fake package)."""
+        if module in state.fakes or self._loaded(module, state):
+            return True
+        parent = module.rpartition(".")[0]
+        if parent:
+            if not self._ensure(parent, guarded, state, chain):
+                return False
+            ref = state.fakes.get(parent)
+            if ref is not None:
+                fake, _ = self._fake(ref)
+                if fake.blocker or fake.note is not None:
+                    return False  # not a fake we can read: no claims through it
+                if fake.path_dirs:
+                    found = _in_folders(module, fake.path_dirs, self.project.config.root)
+                    if found is None:
+                        return False
+                    self.project.alias(module, found)  # a shadow package: the real file
+                    self._run_module(module, guarded, state, chain)
+                    return True
+                if not fake.package or fake.empty_path:
+                    # "No module named 'p.m'; 'p' is not a package" (or, with an empty
+                    # __path__, "No module named 'p.m'")
+                    if not guarded and self.project.resolve(module) is not None:
+                        self.crashes.append(Crash(ref, "package", module, chain, self._test_file))
+                    return False
+                return False  # the fake's __path__ decides; the chain stops here
+        found = self.project.resolve(module)
+        if found is None:
+            return True  # third-party, or not found: nothing of ours runs
+        self._run_module(module, guarded, state, chain)
+        return True
+
+    def _run_module(self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]) -> None:
+        """Import a real module not yet loaded: run its module-level imports."""
+        closure = self.graph.closure(module)
+        if not closure & self.graph.bits(state.fakes):
+            # nothing it runs imports a fake (a fake is a node of the graph, and of the
+            # closure of every module that imports it or through it): all get loaded
+            state.loaded |= closure
+            return
+        state.loaded |= self.graph.node(module)
+        program = self.module_program(module)
+        path = str(self.project.resolve(module).path or "")  # type: ignore[union-attr]
+        if program is not None and program.sites:
+            self._events(program.body, program, state)  # a test helper that installs fakes
+            return
+        self.read.add(module)
+        for record in self.project.imports(module):
+            if record.when != "import":
+                continue
+            step = ImportStep(path, record.line, record.module)
+            self._import(record.module, record.names, guarded or record.guarded, state,
+                         (*chain, step))  # fmt: skip
+
+
+def _in_folders(module: str, folders: Iterable[str], root: Path) -> ModuleFile | None:
+    """The file of ``module``'s last part in one of a package's ``__path__`` folders
+    (a relative folder is taken from the project root, where pytest runs)."""
+    last = module.rpartition(".")[2]
+    for folder in folders:
+        folder = os.path.join(root, folder)
+        init = os.path.join(folder, last, "__init__.py")
+        if os.path.isfile(init):
+            return ModuleFile(module, Path(init), True)
+        for suffix in (".py", ".pyx"):
+            if os.path.isfile(os.path.join(folder, last + suffix)):
+                return ModuleFile(module, Path(folder, last + suffix), False)
+    return None
