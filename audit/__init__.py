@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._version import __version__ as __version__
-from .api import check, missing_names
+from .api import check, fix, missing_names
 from .config import load_config
 from .errors import AuditError, ConfigError
 from .model import Config, FileFix, Finding, FixReport, ImportStep, Note, Report
@@ -19,6 +19,7 @@ __all__ = [
     "Note",
     "Report",
     "check",
+    "fix",
     "load_config",
     "missing_names",
 ]

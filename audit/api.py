@@ -21,10 +21,12 @@ from libcst.codemod import (
     TransformSuccess,
 )
 
+from . import marks
 from .cache import Cache, digest
 from .config import load_config
+from .layout import pytest_option
 from .errors import AuditError
-from .fix import AddMissingNames, decode, encode, run_command, write_atomic
+from .fixer import AddMissingNames, decode, encode, run_command, write_atomic
 from .model import Config, FakeEdit, FileFix, Finding, FixReport, Note, Report, StubKind
 from .project.index import Project
 from .project.names import RealNames
@@ -125,7 +127,9 @@ def _judge(
 ) -> CheckRun:
     sites: list[Site] = [s for p in suite.programs.values() for s in p.sites]
     faked = frozenset(s.module for s in sites if s.module is not None)
-    replay = Replay(project, suite.program, suite.conftests_of, suite.module_program, faked)
+    addopts = marks.from_addopts(pytest_option(config.root, "addopts"))
+    replay = Replay(project, suite.program, suite.conftests_of, suite.module_program, faked,
+                    addopts)  # fmt: skip
     if progress is not None and suite.simulated:
         progress(f"replaying {len(suite.simulated)} test file(s)")
     for test_file in suite.simulated:

@@ -53,35 +53,79 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="report format (default: text); github: workflow annotations; sarif: code scanning",
     )
-    common.add_argument("--require", choices=("used", "exports"), default=None,
-                        help="names a fake must have: those the project imports (used, the "
-                        "default) or also every public name of the real module (exports)")  # fmt: skip
-    common.add_argument("--config", type=Path, default=None, metavar="FILE",
-                        help="a pyproject.toml, or a TOML file of bare keys (default: the "
-                        "pyproject.toml found upward)")  # fmt: skip
-    common.add_argument("--jobs", type=_jobs, default=0, metavar="N",
-                        help="processes for reading test files (default 0: one per core)")  # fmt: skip
-    common.add_argument("--no-cache", action="store_true",
-                        help="neither read nor write the cache in cache-dir")  # fmt: skip
-    common.add_argument("--output-file", type=Path, default=None, metavar="FILE",
-                        help="write the report to FILE")  # fmt: skip
-    common.add_argument("--select", type=_codes, action="append", metavar="CODES",
-                        help="report only these codes (comma-separated; replaces the config's)")  # fmt: skip
-    common.add_argument("--ignore", type=_codes, action="append", default=[], metavar="CODES",
-                        help="do not report these codes")  # fmt: skip
-    common.add_argument("--extend-select", type=_codes, action="append", default=[],
-                        metavar="CODES", help="report these codes too")  # fmt: skip
-    common.add_argument("--exit-zero", action="store_true",
-                        help="exit 0 even when findings remain (errors still exit 2)")  # fmt: skip
-    common.add_argument("--statistics", action="store_true",
-                        help="count findings per code instead of listing them")  # fmt: skip
-    common.add_argument("-q", "--quiet", action="store_true",
-                        help="print the findings only (no notes, warnings or summary)")  # fmt: skip
-    sub.add_parser("check", parents=[common], help="report fakes that lack names",
-                   allow_abbrev=False)  # fmt: skip
-    fixer = sub.add_parser("fix", parents=[common], help="add the missing names to the fakes",
-                           allow_abbrev=False)  # fmt: skip
-    fixer.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    common.add_argument(
+        "--require",
+        choices=("used", "exports"),
+        default=None,
+        help="names a fake must have: those the project imports (used, the default) or also "
+        "every public name of the real module (exports)",
+    )
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a pyproject.toml, or a TOML file of bare keys such as mock-audit.toml "
+        "(default: the pyproject.toml found upward)",
+    )
+    common.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes for reading test files (default 0: one per core)",
+    )
+    common.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache in cache-dir"
+    )
+    common.add_argument(
+        "--output-file", type=Path, default=None, metavar="FILE", help="write the report to FILE"
+    )
+    common.add_argument(
+        "--select",
+        type=_codes,
+        action="append",
+        metavar="CODES",
+        help="report only these codes: comma-separated, repeatable; a prefix (MA00) or ALL "
+        "selects several (replaces the configured selection)",
+    )
+    common.add_argument(
+        "--extend-select",
+        type=_codes,
+        action="append",
+        metavar="CODES",
+        help="report these codes too",
+    )
+    common.add_argument(
+        "--ignore", type=_codes, action="append", metavar="CODES", help="do not report these codes"
+    )
+    common.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings remain (errors still exit 2)",
+    )
+    common.add_argument(
+        "--statistics",
+        action="store_true",
+        help="count findings per code instead of listing them",
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print the findings only (no notes, warnings or summary)",
+    )
+    sub.add_parser(
+        "check", parents=[common], help="report fakes that lack names", allow_abbrev=False
+    )
+    fixer = sub.add_parser(
+        "fix", parents=[common], help="add the missing names to the fakes", allow_abbrev=False
+    )
+    fixer.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a diff that git apply accepts; write nothing (exit 1 if there is one)",
+    )
     return parser
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .api import project_plan
-from .fix import command
-from .fix.command import FixPlan
+from .fixer import command
+from .fixer.command import FixPlan
 
 
 class AddMissingNames(command.AddMissingNames):

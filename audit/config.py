@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .layout import read_toml, source_roots, top_level_names
+from .layout import read_toml, source_roots, test_paths, top_level_names
 from .model import CODES, Code, Config, Require
 
 SECTION = "[tool.mock-audit]"
@@ -225,7 +225,14 @@ class _Reader:
 
     def tests(self) -> tuple[Path, ...]:
         if "tests" not in self.table:
-            return ((self.root / "tests").resolve(),)  # a default that may well not exist
+            # pytest's own testpaths, else tests/ or test/ (a default that may not exist)
+            found = [p.resolve() for p in test_paths(self.root) if p.exists()]
+            if found:
+                return tuple(found)
+            for name in ("tests", "test"):
+                if (self.root / name).is_dir():
+                    return ((self.root / name).resolve(),)
+            return ((self.root / "tests").resolve(),)
         return self.paths("tests", self.strings("tests", []), folders=False)
 
     def require(self) -> Require:

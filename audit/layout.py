@@ -339,21 +339,57 @@ def _literal(node: ast.expr | None) -> object:
 
 def _pytest_pythonpath(base: Path, pyproject: Mapping[str, Any]) -> list[Path]:
     """The folders pytest's ``pythonpath`` adds, from the ini file pytest would pick."""
+    return _pytest_paths(base, pyproject, "pythonpath")
+
+
+def test_paths(root: Path) -> list[Path]:
+    """pytest's ``testpaths`` for the project at ``root`` (empty when not set)."""
+    try:
+        pyproject = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+    except ConfigError:
+        pyproject = {}
+    return _pytest_paths(root, pyproject, "testpaths")
+
+
+def pytest_option(root: Path, key: str) -> str | list[str]:
+    """The raw value of one of pytest's ini options for the project at ``root`` ("" when
+    not set): a list from pyproject.toml, a string from an ini file."""
+    try:
+        pyproject = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+    except ConfigError:
+        pyproject = {}
+    for name in ("pytest.ini", ".pytest.ini"):
+        parser = _ini(root / name)
+        if parser is not None:
+            return parser.get("pytest", key, fallback="")
+    options = _table(_table(_table(pyproject.get("tool")).get("pytest")).get("ini_options"))
+    if options:
+        value = options.get(key, "")
+        return value if isinstance(value, str) else _strings(value)
+    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+        parser = _ini(root / name)
+        if parser is not None and parser.has_section(section):
+            return parser.get(section, key, fallback="")
+    return ""
+
+
+def _pytest_paths(base: Path, pyproject: Mapping[str, Any], key: str) -> list[Path]:
+    """A list-of-paths option of pytest, from the ini file pytest would pick."""
     # pytest takes the first of these that holds its section (pytest.ini even without one).
     for name in ("pytest.ini", ".pytest.ini"):
         parser = _ini(base / name)
         if parser is not None:
-            return _paths(base, parser.get("pytest", "pythonpath", fallback=""))
+            return _paths(base, parser.get("pytest", key, fallback=""))
     options = _table(_table(_table(pyproject.get("tool")).get("pytest")).get("ini_options"))
     if options:
-        value = options.get("pythonpath", [])
+        value = options.get(key, [])
         if isinstance(value, str):  # split as pytest splits it in an ini file
             return _paths(base, value)
         return [base / item for item in _strings(value)]
     for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         parser = _ini(base / name)
         if parser is not None and parser.has_section(section):
-            return _paths(base, parser.get(section, "pythonpath", fallback=""))
+            return _paths(base, parser.get(section, key, fallback=""))
     return []
 
 

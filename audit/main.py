@@ -1,25 +1,28 @@
 """Run one ``mock-audit`` command from its options: check or fix, render, write, exit code.
 
-Exit codes, as ruff's: 0 clean (for ``fix``: everything fixed), 1 findings remain,
-2 a usage, configuration or internal error. ``--exit-zero`` turns 1 into 0.
+Exit codes, as ruff's: 0 clean (for ``fix``: everything fixed), 1 findings remain (for
+``fix --diff``: also when there is something to add), 2 a usage, configuration or
+internal error. ``--exit-zero`` turns 1 into 0, never 2 into 0.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
-from .api import fake_edits, run_check, fix
+from libcst.codemod import TransformSuccess
+
+from .api import CheckRun, fake_edits, fix, run_check
 from .config import load_config, with_codes
 from .errors import AuditError
-from .fix import decode, fix_file_text
-from .model import Finding, FixReport, Report, Require
+from .fixer import decode, fix_file_text
+from .model import Config, Finding, FixReport, Report, Require
 from .report import Format, Replacement, render, replacement
-
-import dataclasses
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,33 @@ class Options:
     exit_zero: bool = False
     statistics: bool = False
     quiet: bool = False
-    color: bool | None = None  # None: on a terminal unless NO_COLOR is set
+    color: bool | None = None  # None: decided by ``use_color`` for the output stream
+
+
+def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether text written to ``stream`` is coloured: never with ``NO_COLOR`` set (and not
+    empty) or ``TERM=dumb``; always with ``FORCE_COLOR`` set; else only on a terminal."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a command produced: the report, the text for stdout, and whether it fails."""
+
+    report: Report
+    text: str
+    failed: bool  # findings remain (or, for ``fix --diff``, something would change)
+    fix: FixReport | None = None
 
 
 def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -50,52 +79,79 @@ def run(options: Options, *, stdout: TextIO | None = None, stderr: TextIO | None
     err = stderr or sys.stderr
 
     def warn(message: str) -> None:
-        err.write(f"mock-audit: warning: {message}\n")
+        if not options.quiet:
+            err.write(f"mock-audit: warning: {message}\n")
 
     try:
-        config = load_config(file=options.config)
-        config = with_codes(config, options.select, options.ignore, options.extend_select)
-        if options.require is not None:
-            config = dataclasses.replace(config, require=options.require)
+        config = _config(options)
         if options.command == "fix":
-            result = fix(options.paths or None, config, diff=options.diff, jobs=options.jobs,
-                         cache=not options.no_cache)  # fmt: skip
-            report, findings = result.check, result.remaining
-            if options.diff:
-                text = "".join(f.diff for f in result.files)
-            else:
-                text = _render(report, options, out, fix_report=result)
+            outcome = _fix(options, config, out)
         else:
-            checked = run_check(options.paths or None, config, jobs=options.jobs,
-                                cache=not options.no_cache, warn=warn)  # fmt: skip
-            report, findings = checked.report, checked.report.findings
-            fixes = _sarif_fixes(checked, config) if options.format == "sarif" else None
-            text = _render(report, options, out, sarif_fixes=fixes)
+            outcome = _check(options, config, out, warn)
     except AuditError as exc:
         err.write(f"mock-audit: error: {exc}\n")
         return 2
-    for message in report.warnings:
-        if options.format not in ("json", "sarif"):
-            warn(message)
-    if report.files_scanned == 0:
+    # Warnings about the run go to stderr, as ruff's do, in every format; the machine
+    # formats also carry them (JSON ``warnings``, SARIF notifications, ``::warning``).
+    for message in outcome.report.warnings:
+        warn(message)
+    if outcome.report.files_scanned == 0:
         warn(
             "no Python files found in the paths checked; pass test paths, or set `tests` "
             "under [tool.mock-audit]."
         )
     if options.output_file is not None:
         try:
-            options.output_file.write_text(text, encoding="utf-8", errors="backslashreplace")
+            options.output_file.write_text(
+                outcome.text, encoding="utf-8", errors="backslashreplace"
+            )
         except OSError as exc:
-            err.write(f"mock-audit: error: cannot write {str(options.output_file)!r}: "
-                      f"{exc.strerror or exc}.\n")  # fmt: skip
+            err.write(
+                f"mock-audit: error: cannot write {str(options.output_file)!r}: "
+                f"{exc.strerror or exc}.\n"
+            )
             return 2
     else:
-        out.write(text)
-    if options.command == "fix" and options.diff and not options.quiet:
-        err.write(render(report, "text", fix=result, quiet=False).splitlines()[-1] + "\n")
-    if findings and not options.exit_zero:
-        return 1
-    return 0
+        out.write(outcome.text)
+    if outcome.fix is not None and options.diff and not options.quiet:
+        # The diff alone goes to stdout (``| git apply``); the summary to stderr.
+        summary = render(outcome.report, "text", fix=outcome.fix).splitlines()[-1]
+        err.write(summary + "\n")
+    return 1 if outcome.failed and not options.exit_zero else 0
+
+
+def _config(options: Options) -> Config:
+    config = load_config(file=options.config)
+    config = with_codes(config, options.select, options.ignore, options.extend_select)
+    if options.require is not None:
+        config = dataclasses.replace(config, require=options.require)
+    return config
+
+
+def _check(options: Options, config: Config, out: TextIO, warn: Callable[[str], None]) -> _Outcome:
+    checked = run_check(
+        options.paths or None, config, jobs=options.jobs, cache=not options.no_cache, warn=warn
+    )
+    report = checked.report
+    fixes = _sarif_fixes(checked, config) if options.format == "sarif" else None
+    text = _render(report, options, out, sarif_fixes=fixes)
+    return _Outcome(report, text, failed=bool(report.findings))
+
+
+def _fix(options: Options, config: Config, out: TextIO) -> _Outcome:
+    result = fix(
+        options.paths or None,
+        config,
+        diff=options.diff,
+        jobs=options.jobs,
+        cache=not options.no_cache,
+    )
+    report = result.check
+    if options.diff:
+        diffs = "".join(f.diff for f in result.files)
+        return _Outcome(report, diffs, bool(diffs or result.remaining), result)
+    text = _render(report, options, out, fix_report=result)
+    return _Outcome(report, text, bool(result.remaining), result)
 
 
 def _render(
@@ -104,41 +160,47 @@ def _render(
     out: TextIO,
     *,
     fix_report: FixReport | None = None,
-    sarif_fixes: dict[Finding, Replacement] | None = None,
+    sarif_fixes: Mapping[Finding, Replacement] | None = None,
 ) -> str:
+    text_format = options.format == "text"
     color = options.color
     if color is None:
-        color = bool(getattr(out, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+        color = options.output_file is None and use_color(out)
+    if text_format:
+        # The warnings go to stderr (see ``run``), not between the findings and the summary.
+        report = dataclasses.replace(report, warnings=())
     return render(
         report,
         options.format,
         fix=fix_report,
         sarif_fixes=sarif_fixes,
         statistics=options.statistics,
-        color=color and options.format == "text" and options.output_file is None,
+        color=color and text_format,
         quiet=options.quiet,
     )
 
 
-def _sarif_fixes(run: object, config: object) -> dict[Finding, Replacement]:
-    """For each fixable finding, the lines fixing its fake alone would change."""
-    from .api import CheckRun
-
-    assert isinstance(run, CheckRun)
+def _sarif_fixes(checked: CheckRun, config: Config) -> dict[Finding, Replacement]:
+    """For each fixable finding, the lines that fixing its fake alone would change."""
     out: dict[Finding, Replacement] = {}
-    for finding in run.report.findings:
+    texts: dict[str, str | None] = {}
+    for finding in checked.report.findings:
         if not finding.fixable:
             continue
-        for path, edits in fake_edits(run, [finding]).items():
-            try:
-                text = decode(Path(path).read_bytes()).text
-            except (OSError, UnicodeDecodeError, SyntaxError):
+        for path, edits in fake_edits(checked, [finding]).items():
+            if path not in texts:
+                try:
+                    texts[path] = decode(Path(path).read_bytes()).text
+                except (OSError, UnicodeDecodeError, SyntaxError):
+                    texts[path] = None
+            text = texts[path]
+            if text is None:
                 continue
-            result = fix_file_text(path, text, edits, stubs=config.stubs,  # type: ignore[attr-defined]
-                                   line_length=config.line_length)  # type: ignore[attr-defined]  # fmt: skip
-            new = getattr(result, "code", None)
-            if isinstance(new, str):
-                change = replacement(text, new)
+            result = fix_file_text(
+                path, text, edits, stubs=config.stubs, line_length=config.line_length
+            )
+            if isinstance(result, TransformSuccess):
+                change = replacement(text, result.code)
                 if change is not None:
                     out[finding] = change
     return out

@@ -11,7 +11,7 @@ The CLI, the codemod, strict ``mock_module`` and ``pytest --mock-audit`` all use
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +80,20 @@ def findings(result: SiteResult, config: Config, relative: callable) -> list[Fin
     out: list[Finding] = []
     skip = set(site.ignored_codes) | (set(("MA001", "MA002", "MA003", "MA004")) - set(config.select))
     fixable = site.fake.edit is not None
+    # a ``__path__`` can be added to a fake's names, not to a spec list (a spec'd mock's
+    # __path__ would be a mock), and an empty one would have to be replaced
+    path_fixable = (
+        fixable
+        and not site.fake.empty_path
+        and site.fake.edit is not None
+        and site.fake.edit.kind != "strings"
+    )
 
     def make(code: Code, names: Iterable[str], message: str, chain: Sequence[ImportStep] = (),
              crashes: Iterable[str] = ()) -> None:  # fmt: skip
         if code in skip:
             return
+        can_fix = path_fixable if code == "MA004" else fixable
         out.append(
             Finding(
                 path=relative(site.path),
@@ -96,7 +105,7 @@ def findings(result: SiteResult, config: Config, relative: callable) -> list[Fin
                 module=module,
                 missing=tuple(sorted(names)),
                 reached=code in ("MA001", "MA004"),
-                fixable=fixable,
+                fixable=can_fix,
                 message=message,
                 chain=tuple(ImportStep(relative(s.path), s.line, s.module) for s in chain),
                 crashes=tuple(sorted(relative(c) for c in crashes)),
@@ -111,7 +120,7 @@ def findings(result: SiteResult, config: Config, relative: callable) -> list[Fin
             "MA001",
             names,
             f"running {test} crashes: the fake of {module!r} lacks {_names(names)}; "
-            f"{_chain(first.chain, relative)} does 'from {module} import {names[0]}'.",
+            f"{_chain(first.chain, relative)} does 'from {module} import {first.name}'.",
             first.chain,
             {c.test_file for c in result.reached.values()},
         )
@@ -121,8 +130,9 @@ def findings(result: SiteResult, config: Config, relative: callable) -> list[Fin
             "MA002",
             names,
             f"latent: the fake of {module!r} lacks {_names(names)}, which the project imports "
-            "from the real module; crashes if a module that imports it is first imported "
-            "while the fake is installed.",
+            "from the real module; no import run while it is installed reaches them here, but "
+            "a test crashes when it first imports a module that imports them (or calls code "
+            "that does) while the fake is installed.",
         )
     if result.exports:
         names = sorted(result.exports)
@@ -153,11 +163,13 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def _chain(chain: Sequence[ImportStep], relative: callable) -> str:  # type: ignore[valid-type]
+def _chain(chain: Sequence[ImportStep], relative: Callable[[str], str]) -> str:
+    """``a.py:3 imports x -> src/x.py:8``: how the run gets to the failing line."""
     if not chain:
         return "an import"
-    steps = [f"{relative(s.path)}:{s.line} imports {s.module}" for s in chain]
-    return ", then ".join(steps) + ", which"
+    *before, final = chain
+    steps = [f"{relative(s.path)}:{s.line} imports {s.module}" for s in before]
+    return " -> ".join([*steps, f"{relative(final.path)}:{final.line}"])
 
 
 def own_files(site_path: str, conftests: Sequence[str], helpers: Iterable[str]) -> list[Path]:

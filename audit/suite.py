@@ -83,7 +83,26 @@ def load_suite(
         except OSError as exc:
             suite.unreadable.append((path, exc.strerror or str(exc)))
     _find_conftests(suite, config, data)
-    chosen = _chosen(suite, data, project)
+    first = _first_round(suite, data)
+    _analyse(first, suite, data, project, cache, jobs, progress)
+    second = [p for p in _reached_by_conftests(suite, data) if p not in suite.programs]
+    _analyse(second, suite, data, project, cache, jobs, progress)
+    suite.simulated = [
+        p for p in suite.programs if is_test_module(Path(p)) and _worth_replaying(p, suite)
+    ]
+    return suite
+
+
+def _analyse(
+    chosen: list[str],
+    suite: Suite,
+    data: dict[str, bytes],
+    project: Project,
+    cache: Cache,
+    jobs: int,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Programs for ``chosen`` files: from the cache, else analysed (on all cores)."""
     jobs_list = [_job(p, data, suite, project) for p in chosen]
     keys = [_key(job, project) for job in jobs_list]
     stored = cache.get_many("program", keys)
@@ -104,10 +123,6 @@ def load_suite(
         program = raw if isinstance(raw, Program) else _decode(raw, job)
         suite.programs[job.path] = program
         suite.by_module.setdefault(program.module, program)
-    suite.simulated = [
-        p for p in chosen if is_test_module(Path(p)) and _worth_replaying(p, suite)
-    ]
-    return suite
 
 
 def _decode(raw: object, job: _Job) -> Program:
@@ -150,27 +165,56 @@ def _find_conftests(suite: Suite, config: Config, data: dict[str, bytes]) -> Non
                     suite.unreadable.append((Path(conftest), exc.strerror or str(exc)))
 
 
-def _chosen(suite: Suite, data: dict[str, bytes], project: Project) -> list[str]:
-    """The files to analyse: conftests; files that spell an install; the test files
-    below a conftest that installs or calls an install helper (their imports run in
-    its windows)."""
+def _first_round(suite: Suite, data: dict[str, bytes]) -> list[str]:
+    """Conftests (their imports run before every test below them) and the files that
+    spell an install."""
     chosen: dict[str, None] = {}
     for conftests in suite.conftests.values():
         for conftest in conftests:
             if conftest in data:
                 chosen[conftest] = None
-    # a conftest that spells an install may fake modules for every test below it
-    installing = {c for c in chosen if any(t in data[c] for t in TRIGGERS)}
+    for path in suite.files:
+        blob = data.get(str(path))
+        if blob is not None and any(t in blob for t in TRIGGERS):
+            chosen[str(path)] = None
+    return list(chosen)
+
+
+def _reached_by_conftests(suite: Suite, data: dict[str, bytes]) -> list[str]:
+    """Test files whose run a conftest's fake can reach although they spell no install:
+    every test file below a conftest that installs at import (or in a hook, or in an
+    autouse fixture); below one whose fixture installs, those that name the fixture;
+    below one whose helper installs, those that name the helper."""
+    everything: set[str] = set()
+    words: dict[str, set[bytes]] = {}
+    for path, program in suite.programs.items():
+        if os.path.basename(path) != CONFTEST:
+            continue
+        if any(isinstance(e, Install) for e in program.body) or any(
+            (f.kind == "hook" or (f.kind == "fixture" and f.autouse))
+            and any(isinstance(e, Install) for e in f.events)
+            for f in program.functions
+        ):
+            everything.add(path)
+            continue
+        named = {
+            f.fixture.encode()
+            for f in program.functions
+            if f.kind == "fixture" and any(isinstance(e, Install) for e in f.events)
+        } | {name.encode() for name in program.helpers}
+        if named:
+            words[path] = named
+    out: list[str] = []
     for path in suite.files:
         text = str(path)
-        blob = data.get(text)
-        if blob is None:
+        if text in suite.programs or not is_test_module(path) or text not in data:
             continue
-        if any(t in blob for t in TRIGGERS):
-            chosen[text] = None
-        elif is_test_module(path) and installing.intersection(suite.conftests_of(text)):
-            chosen[text] = None
-    return list(chosen)
+        conftests = suite.conftests_of(text)
+        if everything.intersection(conftests) or any(
+            any(word in data[text] for word in words.get(c, ())) for c in conftests
+        ):
+            out.append(text)
+    return out
 
 
 def _job(path: str, data: dict[str, bytes], suite: Suite, project: Project) -> _Job:

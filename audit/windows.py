@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from . import marks
 from .forms.base import Fake
 from .graph import Graph
 from .model import ImportStep
@@ -76,8 +77,11 @@ class Replay:
         conftests_of: Callable[[str], list[str]],
         module_program: Callable[[str], Program | None],
         faked: frozenset[str] = frozenset(),
+        markexpr: str = "",
     ) -> None:
         self.project = project
+        self.markexpr = markexpr  # pytest's ``-m`` from addopts ("" none, "?" unreadable)
+        self._claiming = True
         self.faked = faked  # every module some site fakes: a node even if it does not exist
         self.program_of = program_of  # by path
         self.conftests_of = conftests_of  # root first
@@ -149,10 +153,19 @@ class Replay:
             return  # skipped tests run nothing (the body above still ran at collection)
         providers = [*reversed(conftests), *plugins]
         done_once: set[tuple[str, str]] = set()
+        expression = next(
+            (c.markexpr for c in reversed(conftests) if c.markexpr), self.markexpr
+        )  # the last pytest_configure to set it wins
         for test in program.tests():
             if not test.runs:
                 continue
+            selected = True if not expression else marks.selects(expression, test.marks)
+            if selected is False:
+                continue  # deselected by ``-m``: it runs nothing
+            # a test that may be deselected still loads modules, but no crash is claimed in it
+            self._claiming = selected is True
             self._test(test, program, providers, state, done_once)
+        self._claiming = True
 
     def _packages(self, module: str, state: _State, path: str) -> None:
         """Importing ``a.b.test_x`` runs ``a`` and ``a.b`` first."""
@@ -369,7 +382,7 @@ class Replay:
                         continue
                 elif fake.package and (fake.note or self.project.resolve(sub) is not None):
                     continue  # through the fake's __path__: not ours to judge
-                if not guarded and not fake.blocker:
+                if not guarded and not fake.blocker and self._claiming:
                     self.crashes.append(Crash(ref, "name", name, chain, self._test_file))
             return
         for name in names:
@@ -401,7 +414,7 @@ class Replay:
                 if not fake.package or fake.empty_path:
                     # "No module named 'p.m'; 'p' is not a package" (or, with an empty
                     # __path__, "No module named 'p.m'")
-                    if not guarded and self.project.resolve(module) is not None:
+                    if not guarded and self._claiming and self.project.resolve(module) is not None:
                         self.crashes.append(Crash(ref, "package", module, chain, self._test_file))
                     return False
                 return False  # the fake's __path__ decides; the chain stops here

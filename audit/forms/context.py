@@ -104,9 +104,11 @@ class Context:
         return last in MOCK_CLASSES and (module in ("", "unittest.mock") or "." not in full or
                                          module.split(".")[0] in ("mocker", "mock", "unittest"))
 
-    def is_sys_modules(self, node: ast.expr) -> bool:
+    def is_sys_modules(self, node: ast.expr, *, by_name: bool = False) -> bool:
+        """``sys.modules`` (however imported); with ``by_name`` also the string
+        ``"sys.modules"``, which ``patch.dict`` accepts."""
         if isinstance(node, ast.Constant) and node.value == "sys.modules":
-            return True
+            return by_name
         return self.qualified(node) == "sys.modules" and self._imported_root(node)
 
     def _imported_root(self, node: ast.expr) -> bool:

@@ -80,11 +80,15 @@ def fake_of(node: ast.expr, ctx: Context, *, mapping: bool = False, factory: boo
             found_binding = ctx.lookup(node.func.id)
             if found_binding is not None and found_binding[0].kind == "class":
                 return CLASS.of(found_binding[0], found_binding[1], instance=True)
-        name = ctx.qualified(node.func) or "an expression"
-        return unknown(f"The fake is built by a call to {name!r}, which mock-audit cannot follow.")
+        name = ctx.qualified(node.func)
+        what = f"a call to {name!r}" if name else f"the call {_short(node)!r}"
+        return unknown(f"The fake is built by {what}, which mock-audit cannot follow.")
+    return unknown(f"The fake {_short(node)!r} is not a form mock-audit can analyse.")
+
+
+def _short(node: ast.AST) -> str:
     text = ast.unparse(node)
-    return unknown(f"The fake {text[:37] + '...' if len(text) > 40 else text!r} is not a form "
-                   "mock-audit can analyse.")  # fmt: skip
+    return text[:37] + "..." if len(text) > 40 else text
 
 
 def _name(node: ast.Name, ctx: Context, mapping: bool, factory: bool) -> Fake:
@@ -153,7 +157,7 @@ def _with_additions(
     for addition in additions:
         if addition.name == "__path__":
             value = addition.stmt.value if isinstance(addition.stmt, ast.Assign) else None
-            empty, dirs = _path_value(value, replace(ctx, at=addition.at))
+            empty, dirs = path_value(value, replace(ctx, at=addition.at))
     return replace(
         inner,
         names=frozenset(names),
@@ -165,7 +169,7 @@ def _with_additions(
     )
 
 
-def _path_value(value: ast.expr | None, ctx: Context) -> tuple[bool, tuple[str, ...]]:
+def path_value(value: ast.expr | None, ctx: Context) -> tuple[bool, tuple[str, ...]]:
     """(empty, folders) of a ``__path__`` value: ``[]`` is empty; a list of paths built
     from ``__file__`` gives its folders; anything else is unknown ((False, ()))."""
     if not isinstance(value, (ast.List, ast.Tuple)):
@@ -365,7 +369,14 @@ class NoneBlocker(FakeForm):
     id = "none"
     title = "`None`: blocks the import (an ImportError on purpose); never a finding"
     example = 'sys.modules["app.crud"] = None'
-    MATCH = (Match('import sys\nsys.modules["app.crud"] = None\n', names=None),)
+    MATCH = (
+        Match('import sys\nsys.modules["app.crud"] = None\n', names=None),
+        Match(
+            'import sys\nfrom unittest.mock import patch\n\n'
+            'with patch.dict(sys.modules, {"app.crud": None}):\n    pass\n',
+            names=None,
+        ),
+    )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
         if isinstance(node, ast.Constant) and node.value is None:
@@ -385,6 +396,12 @@ class RealModule(FakeForm):
         Match(
             'import sys\nfrom unittest import mock\nimport app.crud\n'
             'sys.modules["app.crud"] = mock.create_autospec(app.crud)\n',
+            names=None,
+        ),
+        Match('import sys\n\nimport app.crud\n\nsys.modules["app.crud"] = app.crud\n', names=None),
+        Match(
+            'import sys\nfrom unittest.mock import MagicMock\n\nimport app.crud\n\n'
+            'sys.modules["app.crud"] = MagicMock(spec=app.crud)\n',
             names=None,
         ),
     )
@@ -420,8 +437,41 @@ class DictFake(FakeForm):
             'from harness import mock_module\n\nBASE = {"load": print}\n\n'
             'with mock_module("app.crud", lambda: {**BASE}):\n    pass\n',
         ),
+        Match(
+            'from harness import mock_module\n\nwith mock_module("app.crud", dict(load=print)):\n'
+            "    pass\n",
+            fixed='from unittest.mock import MagicMock\n\nfrom harness import mock_module\n\n'
+            'with mock_module("app.crud", dict(load=print, save=MagicMock())):\n    pass\n',
+        ),
+        Match(
+            'from harness import mock_module\n\nfake = {"load": print}\nfake["save"] = print\n\n'
+            'with mock_module("app.crud", fake):\n    pass\n',
+            names=frozenset({"load", "save"}),
+        ),
+        Match(
+            'from unittest import mock\n\nfrom harness import mock_module\n\n'
+            'fake = {"load": print, "save": print}\n'
+            'with mock_module("app.crud", fake):\n    pass\n',
+            names=frozenset({"load", "save"}),
+            added="remove",
+            fixed='from unittest import mock\n\nfrom harness import mock_module\n\n'
+            'fake = {"load": print, "save": print, "remove": mock.AsyncMock()}\n'
+            'with mock_module("app.crud", fake):\n    pass\n',
+        ),
+        Match(
+            'from harness import mock_module\n\n'
+            'with mock_module("app.crud", {"__getattr__": lambda name: print}):\n    pass\n',
+            names=None,
+        ),
+        # put straight into sys.modules, a dict is not a module: ``from app.crud import
+        # load`` reads the dict's attributes
+        Match('import sys\n\nsys.modules["app.crud"] = {"load": print}\n', names=DICT_ATTRIBUTES),
     )
-    NO_MATCH = ('import sys\nsys.modules["app.crud"] = {k: 1 for k in compute()}\n',)
+    NO_MATCH = (
+        'import sys\nsys.modules["app.crud"] = {k: 1 for k in compute()}\n',
+        'from harness import mock_module\n\nwith mock_module("app.crud", {**make_fakes()}):\n'
+        "    pass\n",
+    )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
         if isinstance(node, ast.Call) and dotted(node.func) == "dict" and not node.args:
@@ -465,6 +515,12 @@ class DictOfNames(FakeForm):
             'with mock_module("app.crud", {n: MagicMock() for n in ["load", "save"]}):\n'
             "    pass\n",
         ),
+    )
+    NO_MATCH = (
+        'from unittest.mock import MagicMock\nfrom harness import mock_module\n\n'
+        'with mock_module("app.crud", {n: MagicMock() for n in names()}):\n    pass\n',
+        'from unittest.mock import MagicMock\nfrom harness import mock_module\n\n'
+        'with mock_module("app.crud", {f"{n}_fake": MagicMock() for n in ["load"]}):\n    pass\n',
     )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
@@ -530,9 +586,38 @@ class ModuleTypeFake(FakeForm):
             names=frozenset({"__path__"}),
             package=True,
         ),
+        Match(
+            'import sys\n\ncrud = type(sys)("app.crud")\ncrud.load = print\n'
+            'sys.modules["app.crud"] = crud\n',
+            fixed='import sys\nfrom unittest.mock import MagicMock\n\n'
+            'crud = type(sys)("app.crud")\ncrud.load = print\ncrud.save = MagicMock()\n'
+            'sys.modules["app.crud"] = crud\n',
+        ),
+        Match(
+            'import sys\nimport types\n\ncrud = types.ModuleType("app.crud")\n'
+            'setattr(crud, "load", print)\nsys.modules["app.crud"] = crud\n',
+            fixed='import sys\nimport types\nfrom unittest.mock import MagicMock\n\n'
+            'crud = types.ModuleType("app.crud")\nsetattr(crud, "load", print)\n'
+            'crud.save = MagicMock()\nsys.modules["app.crud"] = crud\n',
+        ),
+        Match(
+            'import sys\nimport types\n\ncrud = types.ModuleType("app.crud")\n'
+            'vars(crud).update(load=print)\nsys.modules["app.crud"] = crud\n',
+        ),
+        # PEP 562: a module with ``__getattr__`` answers any name
+        Match(
+            'import sys\nimport types\n\ncrud = types.ModuleType("app.crud")\n'
+            'crud.__getattr__ = lambda name: print\nsys.modules["app.crud"] = crud\n',
+            names=None,
+        ),
     )
     NO_MATCH = (
         'import sys\n\n\ndef test(obj):\n    sys.modules["app.crud"] = type(obj)("m")\n',
+        # ``type(X)`` of a class is its metaclass: this builds a class that has ``load``
+        'import sys\nfrom types import SimpleNamespace\n\n'
+        'sys.modules["app.crud"] = type(SimpleNamespace)("crud", (), {"load": print})\n',
+        'import sys\n\nfrom mylib import ModuleType\n\n'
+        'sys.modules["app.crud"] = ModuleType("app.crud")\n',
     )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
@@ -548,7 +633,7 @@ class ModuleTypeFake(FakeForm):
             and len(func.args) == 1
         ):
             # ``type(sys)("m")``: the type of a module; ``type(obj)`` of anything else is not
-            is_module_type = ctx.real_module(func.args[0]) is not None
+            is_module_type = _is_imported_module(func.args[0], ctx)
         if not is_module_type:
             return None
         return Fake(self.id, frozenset(), key=_key(node, ctx), lines=(node.lineno,))
@@ -565,8 +650,34 @@ class NamespaceFake(FakeForm):
             fixed='import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import '
             'MagicMock\n\nsys.modules["app.crud"] = SimpleNamespace(load=print, save=MagicMock())\n',
         ),
+        Match(
+            'import sys\nfrom types import SimpleNamespace\n\nBASE = {"save": print}\n'
+            'sys.modules["app.crud"] = SimpleNamespace(**BASE, load=print)\n',
+            names=frozenset({"load", "save"}),
+        ),
+        Match(
+            'import sys\nfrom types import SimpleNamespace\n\n'
+            'sys.modules["app.crud"] = SimpleNamespace(load=print, save=print)\n',
+            names=frozenset({"load", "save"}),
+            added="remove",
+            fixed='import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import '
+            'AsyncMock\n\nsys.modules["app.crud"] = SimpleNamespace(load=print, save=print, '
+            'remove=AsyncMock())\n',
+        ),
+        # the fake is in a mapping bound to a name: the fix edits the binding
+        Match(
+            'import sys\nfrom types import SimpleNamespace\n\n'
+            'FAKES = {"app.crud": SimpleNamespace(load=print)}\nsys.modules.update(FAKES)\n',
+            fixed='import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import '
+            'MagicMock\n\nFAKES = {"app.crud": SimpleNamespace(load=print, save=MagicMock())}\n'
+            'sys.modules.update(FAKES)\n',
+        ),
     )
-    NO_MATCH = ('import sys\nsys.modules["app.crud"] = Namespace(load=print)\n',)
+    NO_MATCH = (
+        'import sys\nsys.modules["app.crud"] = Namespace(load=print)\n',
+        'import sys\nfrom argparse import Namespace\n\n'
+        'sys.modules["app.crud"] = Namespace(load=print)\n',
+    )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
         if not (isinstance(node, ast.Call) and ctx.qualified(node.func) in (
@@ -613,6 +724,34 @@ class MockSpec(FakeForm):
             fixed='import sys\nfrom unittest import mock\n\nNAMES = ("load", "save")\n\n'
             'sys.modules["app.crud"] = mock.Mock(spec_set=NAMES)\n',
         ),
+        Match(
+            'import sys\nfrom unittest.mock import Mock\n\n'
+            'sys.modules["app.crud"] = Mock(["load"])\n'
+        ),
+        # keywords set attributes on a mock with a spec (not on one with spec_set)
+        Match(
+            'import sys\nfrom unittest.mock import MagicMock\n\n'
+            'sys.modules["app.crud"] = MagicMock(spec=["load"], save=print)\n',
+            names=frozenset({"load", "save"}),
+        ),
+        Match(
+            'import sys\n\n\ndef test_it(mocker):\n'
+            '    mocker.patch.dict(sys.modules, {"app.crud": mocker.MagicMock(spec=["load"])})\n',
+            fixed='import sys\n\n\ndef test_it(mocker):\n'
+            "    mocker.patch.dict(\n"
+            '        sys.modules, {"app.crud": mocker.MagicMock(spec=["load", "save"])}\n'
+            "    )\n",
+        ),
+        # spec-less: answers any name (but has no ``__path__``)
+        Match(
+            'import sys\nfrom unittest.mock import MagicMock\n\n'
+            'sys.modules["app.crud"] = MagicMock()\n',
+            names=None,
+        ),
+    )
+    NO_MATCH = (
+        'import sys\n\nfrom mylib import MagicMock\n\n'
+        'sys.modules["app.crud"] = MagicMock(spec=["load"])\n',
     )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
@@ -665,6 +804,31 @@ class ClassFake(FakeForm):
             "    def load(self):\n        pass\n\n    save = MagicMock()\n\n\n"
             'sys.modules["app.crud"] = FakeCrud()\n',
         ),
+        Match(
+            'import sys\nfrom unittest import mock\n\n\nclass FakeCrud:\n    def load(self):\n'
+            '        pass\n\n\nsys.modules["app.crud"] = FakeCrud\n',
+            fixed='import sys\nfrom unittest import mock\n\n\nclass FakeCrud:\n'
+            '    def load(self):\n        pass\n\n    save = mock.MagicMock()\n\n\n'
+            'sys.modules["app.crud"] = FakeCrud\n',
+        ),
+        Match(
+            'import sys\n\n\nclass FakeCrud:\n    def __init__(self):\n'
+            '        self.load = print\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
+            names=frozenset({"__init__", "load"}),
+        ),
+        Match(
+            'import sys\n\n\nclass Base:\n    def load(self):\n        pass\n\n\n'
+            'class FakeCrud(Base):\n    pass\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
+        ),
+        Match(
+            'import sys\n\n\nclass FakeCrud:\n    def __getattr__(self, name):\n'
+            '        return print\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
+            names=None,
+        ),
+    )
+    NO_MATCH = (
+        'import sys\n\nfrom mylib import Base\n\n\nclass FakeCrud(Base):\n    def load(self):\n'
+        '        pass\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
     )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
@@ -695,8 +859,12 @@ class ClassFake(FakeForm):
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(stmt.name)
-                if instance and isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    names |= _self_attributes(stmt)
+                if (
+                    instance
+                    and isinstance(stmt, ast.FunctionDef)
+                    and stmt.name in ("__init__", "__post_init__")
+                ):
+                    names |= _self_attributes(stmt)  # set when the instance is made
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
@@ -722,6 +890,14 @@ class ClassFake(FakeForm):
             lines=(node.lineno,),
             key=_key(node, ctx),
         )
+
+
+def _is_imported_module(node: ast.expr, ctx: Context) -> bool:
+    """A name bound by ``import m`` (a module), not by ``from m import x`` (anything)."""
+    if not isinstance(node, ast.Name):
+        return False
+    found = ctx.lookup(node.id)
+    return found is not None and found[0].kind == "import" and isinstance(found[0].stmt, ast.Import)
 
 
 def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:

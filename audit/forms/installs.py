@@ -10,11 +10,12 @@ examples, and ``TRIGGERS`` (the bytes every install spells) feeds the prefilter.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .base import Form, Match
 from .context import Context
+from .fakes import DICT_ATTRIBUTES
 
 #: How long a fake installed by a bare call stays: ``never`` restored (an assignment),
 #: until the ``test`` ends (monkeypatch, mocker, the mock_module fixture), or ``idle``
@@ -37,6 +38,7 @@ class Entry:
     mapping: bool = False  # the install turns a mapping into a module (mock_module)
     factory: bool = False  # the fake is a factory, called first (mock_module)
     if_absent: bool = False  # sys.modules.setdefault: installs only when not loaded
+    context: Context | None = None  # where ``fake`` is written, when not at the install
 
 
 class InstallForm(Form):
@@ -77,7 +79,9 @@ def mapping_entries(
     if isinstance(mapping, ast.Name):
         found = ctx.lookup(mapping.id)
         if found is not None and found[0].kind == "assign" and found[0].value is not None:
-            return mapping_entries(found[0].value, found[1], anchor_call, form, lasts, depth + 1)
+            entries = mapping_entries(found[0].value, found[1], anchor_call, form, lasts, depth + 1)
+            # the fakes are written where the mapping is bound: fix edits them there
+            return [e if e.context is not None else replace(e, context=found[1]) for e in entries]
     if isinstance(mapping, ast.DictComp):
         return [Entry(None, mapping.value, anchor_call, form, lasts)]
     return [Entry(None, None, anchor_call, form, lasts)]
@@ -94,8 +98,16 @@ class SysModulesAssign(InstallForm):
               'modules["app.crud"] = SimpleNamespace(load=print)\n'),
         Match('import sys\nimport types\n\nCRUD = "app.crud"\n'
               'sys.modules[CRUD] = fake = types.ModuleType(CRUD)\nfake.load = print\n'),
+        Match('import sys as system\nfrom types import SimpleNamespace\n\n'
+              'system.modules["app.crud"] = SimpleNamespace(load=print)\n'),
+        Match('import sys\nfrom types import SimpleNamespace\n\nPKG = "app"\n'
+              'sys.modules[f"{PKG}.crud"] = SimpleNamespace(load=print)\n'),
     )  # fmt: skip
-    NO_MATCH = ('import sys\ncache = {}\ncache["app.crud"] = object()\n',)
+    NO_MATCH = (
+        'import sys\ncache = {}\ncache["app.crud"] = object()\n',
+        'from types import SimpleNamespace\n\nmodules = {}\n'
+        'modules["app.crud"] = SimpleNamespace(load=print)\n',
+    )  # fmt: skip
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not isinstance(node, ast.Assign):
@@ -116,12 +128,20 @@ class SysModulesMethods(InstallForm):
     title = "`sys.modules.update(...)` and `sys.modules.setdefault(...)`"
     example = 'sys.modules.update({"app.crud": fake})'
     MATCH = (
+        # a dict put in sys.modules answers only the dict's attributes
         Match('import sys\n\nsys.modules.update({"app.crud": {"load": print}})\n',
-              names=frozenset()),
+              names=DICT_ATTRIBUTES),
         Match('import sys\nfrom types import SimpleNamespace\n\n'
               'sys.modules.setdefault("app.crud", SimpleNamespace(load=print))\n'),
+        Match('import sys\nfrom types import SimpleNamespace\n\n'
+              'FAKES = {"app.crud": SimpleNamespace(load=print)}\nsys.modules.update(FAKES)\n'),
+        Match('import sys\nfrom types import SimpleNamespace\n\n'
+              'sys.modules |= {"app.crud": SimpleNamespace(load=print)}\n'),
     )  # fmt: skip
-    NO_MATCH = ('import sys\nd = {}\nd.update({"app.crud": 1})\n',)
+    NO_MATCH = (
+        'import sys\nd = {}\nd.update({"app.crud": 1})\n',
+        'import os\n\nos.environ.update({"app.crud": "1"})\n',
+    )  # fmt: skip
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -153,8 +173,18 @@ class MonkeypatchSetitem(InstallForm):
     MATCH = (
         Match('import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n'
               '    monkeypatch.setitem(sys.modules, "app.crud", SimpleNamespace(load=print))\n'),
+        Match('import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n'
+              '    monkeypatch.setitem(sys.modules, name="app.crud",\n'
+              '                        value=SimpleNamespace(load=print))\n'),
     )  # fmt: skip
-    NO_MATCH = ('def test_it(monkeypatch):\n    monkeypatch.setitem({}, "app.crud", 1)\n',)
+    NO_MATCH = (
+        'def test_it(monkeypatch):\n    monkeypatch.setitem({}, "app.crud", 1)\n',
+        'import os\n\n\ndef test_it(monkeypatch):\n'
+        '    monkeypatch.setitem(os.environ, "app.crud", "1")\n',
+        # only patch.dict resolves a dotted string; setitem on a str is a TypeError
+        'import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n'
+        '    monkeypatch.setitem("sys.modules", "app.crud", SimpleNamespace(load=print))\n',
+    )  # fmt: skip
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -179,9 +209,29 @@ class PatchDict(InstallForm):
               'with patch.dict("sys.modules", {"app.crud": MagicMock(spec=["load"])}):\n    pass\n'),
         Match('import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(mocker):\n'
               '    mocker.patch.dict(sys.modules, {"app.crud": SimpleNamespace(load=print)})\n'),
+        Match('import sys\nfrom unittest import mock\n\n\n'
+              '@mock.patch.dict(sys.modules, {"app.crud": mock.MagicMock(spec=["load"])})\n'
+              'def test_it():\n    pass\n'),
+        Match('import sys\nfrom unittest.mock import MagicMock, patch\n\n'
+              'patcher = patch.dict(sys.modules, {"app.crud": MagicMock(spec=["load"])})\n'
+              'patcher.start()\n'),
+        Match('import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import patch\n\n'
+              'with patch.dict(sys.modules, values={"app.crud": SimpleNamespace(load=print)}):\n'
+              '    pass\n'),
+        Match('import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import patch\n\n'
+              'BASE = {"app.models": None}\n'
+              'with patch.dict(sys.modules, {**BASE, "app.crud": SimpleNamespace(load=print)}):\n'
+              '    pass\n'),
     )  # fmt: skip
-    NO_MATCH = ('from unittest.mock import patch\n\nwith patch.dict({}, {"app.crud": 1}):\n'
-                '    pass\n',)  # fmt: skip
+    NO_MATCH = (
+        'from unittest.mock import patch\n\nwith patch.dict({}, {"app.crud": 1}):\n    pass\n',
+        'import os\nfrom unittest.mock import patch\n\n'
+        'with patch.dict(os.environ, {"app.crud": "1"}):\n    pass\n',
+        'from unittest.mock import patch\n\n\n@patch.dict("os.environ", {"app.crud": "1"})\n'
+        'def test_it():\n    pass\n',
+        'from unittest.mock import patch\n\nmodules = {}\n'
+        'with patch.dict(modules, {"app.crud": {"load": print}}):\n    pass\n',
+    )  # fmt: skip
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -192,7 +242,7 @@ class PatchDict(InstallForm):
         if owner.rsplit(".", 1)[-1] != "patch":
             return None
         target = _arg(node, 0, "in_dict")
-        if target is None or not ctx.is_sys_modules(target):
+        if target is None or not ctx.is_sys_modules(target, by_name=True):
             return None
         lasts: Lasts = "test" if owner.split(".")[0] == "mocker" else "idle"
         out: list[Entry] = []
@@ -218,8 +268,16 @@ class MockModule(InstallForm):
         Match('from harness import mock_module\n\n'
               'with mock_module("app.crud", lambda: {"load": print}):\n    pass\n'),
         Match('def test_it(mock_module):\n    mock_module("app.crud", {"load": print})\n'),
+        Match('import harness\n\nwith harness.mock_module("app.crud", lambda: {"load": print}):\n'
+              '    pass\n'),
+        Match('from harness import mock_module\n\n\ndef make_crud():\n'
+              '    return {"load": print}\n\n\n'
+              'with mock_module(name="app.crud", factory=make_crud):\n    pass\n'),
     )  # fmt: skip
-    NO_MATCH = ('def test_it(mock_module):\n    mock_module.undo()\n',)
+    NO_MATCH = (
+        'def test_it(mock_module):\n    mock_module.undo()\n',
+        'from harness import mock_module\n\nwith mock_module("app.crud"):\n    pass\n',
+    )  # fmt: skip
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not isinstance(node, ast.Call):

@@ -12,8 +12,9 @@ import ast
 from collections.abc import Sequence
 
 from ..forms.context import Context, Unit, fixture_name
+from ..forms.installs import TRIGGERS
 from . import suppress
-from .collect import collect
+from .collect import collect, markexpr
 from .events import Events
 from .program import Program
 from .scopes import build
@@ -72,12 +73,9 @@ def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -
         functions=tuple(functions),
         pytest_plugins=_pytest_plugins(unit.source.tree, ctx),
         runs=runs,
+        markexpr=markexpr(unit.source.tree),
         notes=tuple(sorted(set(notes))),
-        helpers=tuple(
-            s.name
-            for s in unit.source.tree.body
-            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-        ),
+        helpers=_installing_helpers(unit),
     )
 
 
@@ -118,3 +116,16 @@ def _pytest_plugins(tree: ast.Module, ctx: Context) -> tuple[str, ...]:
             if listed is not None:
                 return tuple(listed[0])
     return ()
+
+
+def _installing_helpers(unit: Unit) -> tuple[str, ...]:
+    """Module-level functions (not fixtures) whose text spells an install: a test file
+    that calls one of them installs a fake even if it spells none itself."""
+    lines = unit.source.lines
+    out: list[str] = []
+    for stmt in unit.source.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and fixture_name(stmt) is None:
+            text = "".join(lines[stmt.lineno - 1 : stmt.end_lineno or stmt.lineno])
+            if any(trigger.decode() in text for trigger in TRIGGERS):
+                out.append(stmt.name)
+    return tuple(out)

@@ -167,6 +167,7 @@ def _function(
         requests=_requests(func, marks, ctx, cls),
         cls=cls,
         runs=not _skips(marks),
+        marks=tuple(sorted({m for m in map(_mark_name, marks) if m})),
     )
 
 
@@ -243,3 +244,91 @@ def _skips(marks: list[ast.expr]) -> bool:
             if isinstance(first, ast.Constant) and first.value is True:
                 return True
     return False
+
+
+def _mark_name(mark: ast.expr) -> str:
+    """``x`` of ``@pytest.mark.x`` / ``@pytest.mark.x(...)`` / ``mark.x``, else ""."""
+    node = mark.func if isinstance(mark, ast.Call) else mark
+    name = dotted(node) or ""
+    head, _, last = name.rpartition(".")
+    return last if head.endswith("mark") else ""
+
+
+def markexpr(tree: ast.Module) -> str:
+    """What a conftest's ``pytest_configure`` sets ``config.option.markexpr`` to."""
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.FunctionDef) and stmt.name == "pytest_configure"):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "markexpr" for t in node.targets
+            ):
+                return _constant_markexpr(node.value, stmt, tree) or "?"
+    return ""
+
+
+def _constant_markexpr(value: ast.expr, configure: ast.FunctionDef, tree: ast.Module) -> str:
+    """A string, or ``EXPRESSIONS[level]`` with ``EXPRESSIONS`` a module-level dict of
+    strings and ``level = config.getoption("--level")`` whose default ``pytest_addoption``
+    gives (a conftest choosing test levels by marker)."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)):
+        return ""
+    table = _module_dict(tree, value.value.id)
+    key = value.slice
+    if table is None:
+        return ""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return table.get(key.value, "")
+    option = _option_of(key, configure) if isinstance(key, ast.Name) else None
+    default = _option_default(tree, option) if option else None
+    return table.get(default, "") if default is not None else ""
+
+
+def _module_dict(tree: ast.Module, name: str) -> dict[str, str] | None:
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            and isinstance(stmt.value, ast.Dict)
+        ):
+            out: dict[str, str] = {}
+            for k, v in zip(stmt.value.keys, stmt.value.values, strict=True):
+                if not (isinstance(k, ast.Constant) and isinstance(v, ast.Constant)):
+                    return None
+                out[str(k.value)] = str(v.value)
+            return out
+    return None
+
+
+def _option_of(name: ast.Name, configure: ast.FunctionDef) -> str | None:
+    """``--level`` for ``level = config.getoption("--level")`` in ``pytest_configure``."""
+    for node in ast.walk(configure):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "getoption"
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+        ):
+            return str(node.value.args[0].value)
+    return None
+
+
+def _option_default(tree: ast.Module, option: str) -> str | None:
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "addoption"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == option
+        ):
+            for keyword in node.keywords:
+                if keyword.arg == "default" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return None

@@ -17,12 +17,12 @@ from dataclasses import replace
 
 from ..forms.context import Argument, Context
 from ..forms.base import Fake
-from ..forms.fakes import fake_of
+from ..forms.fakes import fake_of, path_value
 from ..forms.installs import INSTALL_FORMS, Entry
 from ..project.scan import resolve_relative
 from . import suppress
 from .program import Event, Evict, Import, Install, Lasts, Run, Site, Uninstall, Yield
-from .scopes import dotted, position
+from .scopes import Addition, dotted, position
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 MAX_INLINE = 4  # helper calls followed inside one another
@@ -67,8 +67,11 @@ class Events:
         if isinstance(stmt, (ast.Try, ast.TryStar)):
             catches = any(_catches(h.type) for h in stmt.handlers)
             out = self.body(stmt.body, ctx, guarded or catches)
-            for handler in stmt.handlers:  # runs only when the try failed: no claims there
-                out.extend(self.body(handler.body, ctx, True))
+            for handler in stmt.handlers:
+                # runs only when the try failed: its imports load modules (guarded: no
+                # claim rests on them), its installs are not counted on
+                handled = self.body(handler.body, ctx, True)
+                out.extend(e for e in handled if isinstance(e, Import))
             out.extend(self.body(stmt.orelse, ctx, guarded))
             out.extend(self.body(stmt.finalbody, ctx, guarded))
             return out
@@ -113,12 +116,28 @@ class Events:
                     entries = [replace(e, fake=fake) for e in entries]
                     inner = replace(ctx, at=(stmt.lineno, stmt.col_offset + 1))
                     return self._installed(entries, inner, None)
+            first = len(self.sites)
             out.extend(self.expressions([stmt.value], ctx, guarded))
+            if named and len(self.sites) > first and isinstance(stmt.value, ast.Call):
+                # ``mod = stub_module("m")``: a helper installed a fake and returned it;
+                # what is given to ``mod`` later is given to that fake
+                self._returned(first, [n.id for n in named], ctx)
             found = self._install_forms(stmt, ctx)
             if found:
                 out.extend(self._installed(found, ctx, None))
             self._patcher(stmt, ctx)
             return out
+        if (
+            isinstance(stmt, ast.AugAssign)
+            and isinstance(stmt.op, ast.BitOr)
+            and ctx.is_sys_modules(stmt.target)
+        ):
+            # ``sys.modules |= {...}``: an update
+            call = ast.Call(ast.Attribute(stmt.target, "update", ast.Load()), [stmt.value], [])
+            ast.copy_location(call, stmt)
+            found = self._install_forms(call, ctx)
+            return [*self.expressions([stmt.value], ctx, guarded),
+                    *self._installed(found, ctx, None)]  # fmt: skip
         return self.expressions(list(_child_exprs(stmt)), ctx, guarded)
 
     # --- with, for ---------------------------------------------------------------------
@@ -261,6 +280,17 @@ class Events:
             self._anchor = anchor
             self._inlining.pop()
 
+    def _returned(self, first: int, names: list[str], ctx: Context) -> None:
+        given = {a.name for n in names for a in ctx.scope.additions_to(n) if a.name}
+        if not given:
+            return
+        for index in range(first, len(self.sites)):
+            site = self.sites[index]
+            if site.fake.finite and site.fake.names is not None:
+                fake = replace(site.fake, names=site.fake.names | given,
+                               package=site.fake.package or "__path__" in given)  # fmt: skip
+                self.sites[index] = replace(site, fake=fake)
+
     def _start(self, owner: ast.expr, ctx: Context) -> list[Event]:
         if isinstance(owner, ast.Call):
             found = self._install_forms(owner, ctx)
@@ -328,7 +358,8 @@ class Events:
 
             fake = unknown("The modules this installs come from a mapping mock-audit cannot follow.")
         else:
-            fake = fake_of(entry.fake, ctx, mapping=entry.mapping, factory=entry.factory)
+            fake = fake_of(entry.fake, entry.context or ctx, mapping=entry.mapping,
+                           factory=entry.factory)  # fmt: skip
             if fake.finite and module is not None:
                 fake = _given_later(fake, module, ctx)
         source = self.root.unit.source
@@ -361,19 +392,39 @@ class Events:
 
 
 def _given_later(fake: Fake, module: str, ctx: Context) -> Fake:
-    """``sys.modules["m"].name = value``: a name given to whatever fake "m" is."""
-    owners = (f"sys.modules[{module}]", f"modules[{module}]")
-    names = {
-        a.name
-        for scope in {id(ctx.scope): ctx.scope, id(ctx.unit.scopes.module): ctx.unit.scopes.module}.values()
-        for owner in owners
-        for a in scope.additions_to(owner)
-        if a.name
-    }
+    """Names given to whatever fake "m" is, through ``sys.modules``: ``sys.modules["m"].x
+    = ...``, or ``alias = sys.modules["m"]`` then ``alias.x = ...`` (a ``__path__`` too)."""
+    scopes = {id(ctx.scope): ctx.scope, id(ctx.unit.scopes.module): ctx.unit.scopes.module}
+    additions: list[Addition] = []
+    for scope in scopes.values():
+        owners = [f"sys.modules[{module}]", f"modules[{module}]"]
+        for var, bindings in scope.bindings.items():
+            if any(_is_item_of(b.value, module, ctx) for b in bindings if b.kind == "assign"):
+                owners.append(var)
+        for owner in owners:
+            additions.extend(scope.additions_to(owner))
+    names = {a.name for a in additions if a.name}
     if not names:
         return fake
     assert fake.names is not None
-    return replace(fake, names=fake.names | names)
+    empty, dirs = fake.empty_path, fake.path_dirs
+    for addition in additions:
+        if addition.name == "__path__" and isinstance(addition.stmt, ast.Assign):
+            empty, dirs = path_value(addition.stmt.value, replace(ctx, at=addition.at))
+    return replace(
+        fake,
+        names=fake.names | names,
+        package=fake.package or "__path__" in names,
+        empty_path=empty,
+        path_dirs=dirs,
+    )
+
+
+def _is_item_of(value: ast.expr | None, module: str, ctx: Context) -> bool:
+    """``sys.modules["m"]`` (or ``sys.modules.get("m")``) read as the fake of "m"."""
+    if isinstance(value, ast.Subscript) and ctx.is_sys_modules(value.value):
+        return ctx.string(value.slice) == module
+    return False
 
 
 def _absent_test(test: ast.expr, ctx: Context) -> str | None:

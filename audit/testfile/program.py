@@ -101,6 +101,7 @@ class Function:
     requests: tuple[str, ...] = ()  # fixtures it asks for (parameters, usefixtures)
     cls: str = ""  # the class holding it ("" at module level)
     runs: bool = True  # False: skipped or xfail (its failure does not fail the run)
+    marks: tuple[str, ...] = ()  # pytest marks (function, class and module), for ``-m``
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,11 @@ class Program:
     pytest_plugins: tuple[str, ...] = ()
     runs: bool = True  # False: the whole module is skipped
     notes: tuple[tuple[int, int, str], ...] = ()  # (line, column, message)
-    helpers: tuple[str, ...] = field(default=())  # module-level function names (conftests)
+    # module-level functions (not fixtures) that install fakes: callers elsewhere install too
+    helpers: tuple[str, ...] = field(default=())
+    # a conftest's ``pytest_configure`` setting ``config.option.markexpr``: the expression
+    # ("?" when it is not a constant); "" when it sets none
+    markexpr: str = ""
 
     def tests(self) -> list[Function]:
         return [f for f in self.functions if f.kind == "test"]

@@ -10,8 +10,8 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.fix import apply_edits
-from audit.fix.source import split_lines
+from audit.fixer import apply_edits
+from audit.fixer.source import split_lines
 from audit.model import FakeEdit, Span
 
 from .helpers import Want, dedent, edits_for

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from audit.fix import apply_edits
+from audit.fixer import apply_edits
 from audit.model import EditKind, EditTarget, FakeEdit, Span, StubKind
 
 TYPES: Mapping[EditKind, tuple[type[cst.CSTNode], ...]] = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.fix import FixError, apply_edits
+from audit.fixer import FixError, apply_edits
 from audit.model import EditTarget, FakeEdit, Span
 
 from .helpers import Want, assert_fix, dedent, edits_for, fix

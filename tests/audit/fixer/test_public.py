@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import audit.fix
+import audit.fixer
 
 
 def test_all_is_the_curated_sorted_surface():
-    assert audit.fix.__all__ == [
+    assert audit.fixer.__all__ == [
         "AddMissingNames",
         "Decoded",
         "FixError",
@@ -18,11 +18,11 @@ def test_all_is_the_curated_sorted_surface():
         "run_command",
         "write_atomic",
     ]
-    assert all(hasattr(audit.fix, name) for name in audit.fix.__all__)
+    assert all(hasattr(audit.fix, name) for name in audit.fixer.__all__)
 
 
 def test_fix_error_is_a_value_error_of_the_audit_tree():
     from audit.errors import AuditError
 
-    assert issubclass(audit.fix.FixError, ValueError)
-    assert issubclass(audit.fix.FixError, AuditError)
+    assert issubclass(audit.fixer.FixError, ValueError)
+    assert issubclass(audit.fixer.FixError, AuditError)

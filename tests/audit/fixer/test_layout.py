@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.fix.layout import fit_line, indent_unit, measured
+from audit.fixer.layout import fit_line, indent_unit, measured
 
 from .helpers import dedent
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.fix import FixError, apply_edits
+from audit.fixer import FixError, apply_edits
 
 from .helpers import Want, edits_for, fix
 

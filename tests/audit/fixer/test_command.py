@@ -17,7 +17,7 @@ from libcst.codemod import (
     transform_module,
 )
 
-from audit.fix import AddMissingNames, FixError, fix_file_text, run_command
+from audit.fixer import AddMissingNames, FixError, fix_file_text, run_command
 from audit.model import FakeEdit
 
 from .helpers import Want, dedent, edits_for

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.fix import decode, encode, write_atomic
-from audit.fix.source import split_lines
+from audit.fixer import decode, encode, write_atomic
+from audit.fixer.source import split_lines
 
 NEWLINES = st.sampled_from(["\n", "\r\n", "\r"])
 CHARS = st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))
@@ -74,7 +74,7 @@ def test_decode(data: bytes, text: str, encoding: str, bom: bool, newline: str) 
 
 
 def test_cr_only_file_keeps_its_last_carriage_return_through_a_fix() -> None:
-    from audit.fix import apply_edits
+    from audit.fixer import apply_edits
 
     from .helpers import Want, edits_for
 

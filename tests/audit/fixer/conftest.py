@@ -2,4 +2,4 @@
 
 import pytest
 
-pytest.register_assert_rewrite("tests.audit.fix.helpers")
+pytest.register_assert_rewrite("tests.audit.fixer.helpers")
