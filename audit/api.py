@@ -26,7 +26,8 @@ from .cache import Cache, digest
 from .config import load_config
 from .layout import pytest_option
 from .errors import AuditError
-from .fixer import AddMissingNames, decode, encode, run_command, write_atomic
+from . import fixer
+from .sourcefile import decode, encode, write_atomic
 from .model import Config, FakeEdit, FileFix, Finding, FixReport, Note, Report, StubKind
 from .project.index import Project
 from .project.names import RealNames
@@ -104,16 +105,18 @@ def _paths(paths: Iterable[str | Path] | None, config: Config) -> list[Path]:
 
 
 def _salt(config: Config) -> str:
+    """What every cached entry depends on besides its file: the tool and the settings,
+    with paths relative to the project root, so a cache restored into a clone at
+    another path still hits."""
     parts = [
         __version__,
-        str(config.root),
-        *map(str, config.src),
-        *map(str, config.tests),
+        *(_rel(config, str(p)) for p in config.src),
+        *(_rel(config, str(p)) for p in config.tests),
         *config.exclude,
         config.require,
         repr(sorted(config.stubs.items())),
         repr(sorted(config.ignore_names)),
-        repr(sorted(config.package_dirs.items())),
+        repr(sorted((k, _rel(config, str(v))) for k, v in config.package_dirs.items())),
     ]
     return digest("\0".join(parts).encode())
 
@@ -340,8 +343,8 @@ def _fix_file(path: Path, plan: Plan, config: Config, *, diff: bool) -> FileFix:
         decoded = decode(data)
     except (OSError, UnicodeDecodeError, SyntaxError) as exc:
         return FileFix(relative, 0, False, error=f"cannot be read: {exc}")
-    command = AddMissingNames(CodemodContext(filename=str(path)), plan)
-    result = run_command(command, decoded.text)
+    command = fixer.AddMissingNames(CodemodContext(filename=str(path)), plan)
+    result = fixer.run_command(command, decoded.text)
     if isinstance(result, TransformSkip):
         return FileFix(relative, 0, False, error=result.skip_description)
     if isinstance(result, TransformFailure):

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .main import Options, run
-from .model import CODE_TITLES
+from .model import CODE_TITLES, Options
 
 
 def _jobs(value: str) -> int:
@@ -157,6 +156,9 @@ def parse(argv: Sequence[str] | None = None) -> Options:
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script; argparse errors exit 2 on their own."""
     options = parse(argv)
+    # Imported only now: --help and usage errors do not load the analysis (and libcst).
+    from .main import run
+
     try:
         return run(options)
     except Exception as exc:  # an internal error: one line, exit 2, a traceback on request

@@ -21,30 +21,8 @@ from .api import CheckRun, fake_edits, fix, run_check
 from .config import load_config, with_codes
 from .errors import AuditError
 from .fixer import decode, fix_file_text
-from .model import Config, Finding, FixReport, Report, Require
+from .model import Config, Finding, FixReport, Options, Report
 from .report import Format, Replacement, render, replacement
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the command line asked for."""
-
-    command: Literal["check", "fix"]
-    paths: tuple[str, ...] = ()
-    format: Format = "text"
-    require: Require | None = None
-    config: Path | None = None
-    jobs: int = 0  # processes for reading test files; 0 = one per core
-    no_cache: bool = False
-    output_file: Path | None = None
-    diff: bool = False
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    exit_zero: bool = False
-    statistics: bool = False
-    quiet: bool = False
-    color: bool | None = None  # None: decided by ``use_color`` for the output stream
 
 
 def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:

@@ -25,6 +25,7 @@ CODE_TITLES: Mapping[Code, str] = {
 }
 
 Require = Literal["used", "exports"]
+Format = Literal["text", "json", "github", "sarif"]
 #: How a stub for a new name is written: ``AsyncMock()`` for an ``async def`` in the
 #: real module, ``MagicMock()`` otherwise; ``path`` is the ``__path__`` of a package fake.
 StubKind = Literal["async", "sync", "path"]
@@ -170,3 +171,28 @@ class FakeEdit:
     target: EditTarget
     module: str  # the faked module (the ``path`` stub names it)
     names: tuple[tuple[str, StubKind], ...]
+
+
+# --- what the command line asked for -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    command: Literal["check", "fix"]
+    paths: tuple[str, ...] = ()
+    format: Format = "text"
+    require: Require | None = None
+    config: Path | None = None
+    jobs: int = 0  # processes for reading test files; 0 = one per core
+    no_cache: bool = False
+    output_file: Path | None = None
+    diff: bool = False
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    exit_zero: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    color: bool | None = None  # None: decided by ``use_color`` for the output stream

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .command import AddMissingNames, FixPlan, fix_file_text, run_command
 from .edits import FixError, apply_edits
-from .source import Decoded, decode, encode, write_atomic
+from ..sourcefile import Decoded, decode, encode, write_atomic
 
 __all__ = [
     "AddMissingNames",

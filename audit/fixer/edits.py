@@ -24,7 +24,7 @@ from audit.errors import AuditError
 from audit.model import EditKind, FakeEdit, Span, StubKind
 
 from . import imports, layout
-from .source import split_lines
+from ..sourcefile import split_lines
 from .stubs import Spelling, TemplateError, spelling, stub_for
 
 #: Deeper bracket nesting than this is refused: libcst's native parser can crash the

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from ..model import Finding, FixReport, Report
+from ..model import Finding, FixReport, Format, Report
 from .diff import unified_diff
 from .github import render_github
 from .json_format import render_json
@@ -17,7 +17,6 @@ from .paths import display_path
 from .sarif import Replacement, render_sarif, replacement
 from .text import render_text
 
-Format = Literal["text", "json", "github", "sarif"]
 
 
 def render(

@@ -38,12 +38,8 @@ def _finding(f: Finding) -> str:
     if f.end_line >= f.line:
         props |= {"endLine": str(f.end_line), "endColumn": str(f.end_column)}
     props["title"] = f"{f.code} {f.module}"
-    message = f.message
-    if f.chain:
-        message += " via " + " → ".join(
-            f"{display_path(s.path)}:{s.line} imports {s.module}" for s in f.chain
-        )
-    return _command("error" if is_error(f.code) else "warning", props, message)
+    # the message already spells out the import chain
+    return _command("error" if is_error(f.code) else "warning", props, f.message)
 
 
 def _note(n: Note) -> str:

@@ -8,16 +8,11 @@ whole file, never a traceback), so it becomes a note and the run goes on.
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
 import warnings
 from dataclasses import dataclass
 
+from .. import sourcefile
 from ..model import Span
-
-# Python counts lines at \n, \r\n and \r only (str.splitlines also splits at \f, \v, ...).
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class Unreadable(Exception):
@@ -61,18 +56,16 @@ class Source:
 def decode(data: bytes, path: str) -> str:
     """The file's text by its PEP 263 cookie or BOM; ``Unreadable`` with a short reason."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return sourcefile.decode(data).text
     except SyntaxError as exc:
         raise Unreadable(f"The file's encoding declaration is invalid: {exc.msg}.") from None
-    try:
-        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise Unreadable(
             f"The file is not valid {exc.encoding} (byte offset {exc.start}: "
             f"{data[exc.start : exc.start + 1]!r}); it cannot be analysed."
         ) from None
-    except LookupError:
-        raise Unreadable(f"The file declares an unknown encoding {encoding!r}.") from None
+    except LookupError as exc:
+        raise Unreadable(f"The file declares an unknown encoding ({exc}).") from None
 
 
 def parse(data: bytes, path: str) -> Source:
@@ -87,4 +80,4 @@ def parse(data: bytes, path: str) -> Source:
         raise Unreadable(message if message.endswith(".") else message + ".") from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise Unreadable(f"The file cannot be parsed: {type(exc).__name__}: {exc}.") from None
-    return Source(path, text, tree, _LINES.findall(text))
+    return Source(path, text, tree, sourcefile.split_lines(text))

@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import sourcefile
 from ..model import CODES
 
 _IGNORE = re.compile(r"#\s*mock-audit:\s*ignore(?:\[([^\]]*)\])?")
 _NOQA = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_CODE = re.compile(r"MA[0-9]{3}")
-_NEWLINE = re.compile(r"\r\n|\r|\n")  # Python's line breaks (not \f, \v, ...)
+_CODE = re.compile(r"[A-Z]+[0-9]+")  # code-like: MA002, and MA0001 (then warned about)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def scan(text: str) -> Suppressions:
     found: Suppressions = {}
     if "mock-audit" not in text and "noqa" not in text.lower():
         return found
-    for number, line in enumerate(_NEWLINE.split(text), start=1):
+    for number, line in enumerate(sourcefile.split_lines(text), start=1):
         if "#" not in line:
             continue
         names: set[str] = set()
@@ -53,7 +53,7 @@ def scan(text: str) -> Suppressions:
             listed = [c.strip().upper() for c in (noqa.group(1) or "").split(",") if c.strip()]
             if not listed:
                 everything = True
-            codes.update(c for c in listed if c.startswith("MA"))
+            codes.update(c for c in listed if c.startswith("MA"))  # other tools' are theirs
         if everything or names or codes:
             found[number] = Comment(everything, frozenset(names), frozenset(codes))
     return found

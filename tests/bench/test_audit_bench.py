@@ -1,4 +1,5 @@
-"""bench/audit.py end to end on a small tree: every figure printed, findings as designed."""
+"""bench/audit.py end to end on the smallest synthetic tree: every measure and goal printed,
+the cold check's findings as designed, every warm and restored check's as the cold's."""
 
 from __future__ import annotations
 
@@ -9,26 +10,41 @@ from pathlib import Path
 SCRIPT = Path(__file__).parents[2] / "bench" / "audit.py"
 
 
-def test_quick_run_prints_every_figure_and_matches_the_design(tmp_path: Path) -> None:
+def test_quick_run_prints_every_measure_and_agrees(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--sample", "10", "--keep", str(tmp_path / "r")],
+        [sys.executable, str(SCRIPT), "--quick", "--repeat", "1", "--keep", str(tmp_path / "k")],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     for label in (
-        "read+prefilter floor",
-        "naive libcst parse",
-        "extrapolated linearly",
-        "cold check",
-        "warm check",
-        "warm, one source touched",
-        "peak memory",
-        "cold check vs naive libcst",
-        "warm check vs read+prefilter floor",
+        "read + prefilter (floor)",
+        "read + `ast.parse` (parse baseline)",
+        "cold check / parse baseline",
+        "warm check / floor",
+        "warm, hub touched / floor",
+        "restored cache, same path / floor",
+        "restored cache, other path / floor",
+        "cold fix / cold check",
+        "peak memory, cold",
+        "MB test file",
+        "| measure | seconds | ratio | goal | met? | peak MB |",
     ):
-        assert label in out
-    assert "findings: all three checks report exactly the" in out
-    assert (tmp_path / "r" / ".mock-audit-cache" / "files.pickle").is_file()
+        assert label in out, label
+    assert "the cold check reports exactly the" in out
+    assert "every warm and restored check reported the cold check's findings" in out
+    # the kept tree: touched once, its cache written; the throwaway copies are gone
+    repo = tmp_path / "k" / "synthetic" / "repo"
+    assert "# touched by bench/audit.py" in (repo / "src/app/core/base.py").read_text()
+    assert (repo / ".mock-audit-cache").is_dir()
+    assert sorted(p.name for p in (tmp_path / "k" / "synthetic").iterdir()) == ["repo"]
+
+
+def test_a_bad_option_is_refused_by_name() -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--skip", "cold"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "the cold check cannot be skipped" in done.stderr

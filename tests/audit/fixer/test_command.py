@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,23 +102,29 @@ def test_a_failure_is_a_result_never_an_exception():
     assert "stub template for 'x'" in str(result.error) and result.traceback_str
 
 
-def test_without_a_plan_the_command_asks_the_project(
+def test_without_a_plan_the_codemod_asks_the_project(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
+    import audit.codemod
+
     seen: list[Path] = []
 
     def project_plan(root: Path) -> Plan:
         seen.append(root)
         return Plan([Want("dict", "reserve_message:async")])
 
-    api = types.ModuleType("audit.api")
-    api.project_plan = project_plan  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "audit.api", api)
+    monkeypatch.setattr(audit.codemod, "project_plan", project_plan)
     monkeypatch.chdir(tmp_path)
-    fixer = AddMissingNames(CodemodContext(filename="tests/test_x.py"))
+    fixer = audit.codemod.AddMissingNames(CodemodContext(filename="tests/test_x.py"))
     assert run_command(fixer, SOURCE).code == FIXED  # type: ignore[union-attr]
     run_command(fixer, SOURCE)
     assert seen == [tmp_path]  # asked once
+
+
+def test_the_fixer_command_alone_needs_a_plan():
+    result = run_command(AddMissingNames(CodemodContext(filename="tests/test_x.py")), SOURCE)
+    assert isinstance(result, TransformFailure)
+    assert "needs a plan" in str(result.error)
 
 
 @pytest.mark.parametrize(

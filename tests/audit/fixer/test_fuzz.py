@@ -132,7 +132,7 @@ def expressions(draw: st.DrawFn, charset: str, depth: int = 0) -> str:
     if kind == 7:
         return f"[w for w in {draw(inner)} if w]"
     if kind == 8:
-        return f"lambda a, *b, c=1, **d: {draw(inner)}"
+        return f"(lambda a, *b, c=1, **d: {draw(inner)})"
     return f"({draw(inner)} + {draw(inner)})"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from audit.fixer.imports import add_imports, member_key, scan
-from audit.fixer.source import split_lines
+from audit.sourcefile import split_lines
 
 from .helpers import dedent
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.fixer import apply_edits
-from audit.fixer.source import split_lines
+from audit.sourcefile import split_lines
 from audit.model import FakeEdit, Span
 
 from .helpers import Want, dedent, edits_for

@@ -18,7 +18,7 @@ def test_all_is_the_curated_sorted_surface():
         "run_command",
         "write_atomic",
     ]
-    assert all(hasattr(audit.fix, name) for name in audit.fixer.__all__)
+    assert all(hasattr(audit.fixer, name) for name in audit.fixer.__all__)
 
 
 def test_fix_error_is_a_value_error_of_the_audit_tree():

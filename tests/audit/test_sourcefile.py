@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit.fixer import decode, encode, write_atomic
-from audit.fixer.source import split_lines
+from audit.sourcefile import split_lines
 
 NEWLINES = st.sampled_from(["\n", "\r\n", "\r"])
 CHARS = st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))
@@ -76,7 +76,7 @@ def test_decode(data: bytes, text: str, encoding: str, bom: bool, newline: str) 
 def test_cr_only_file_keeps_its_last_carriage_return_through_a_fix() -> None:
     from audit.fixer import apply_edits
 
-    from .helpers import Want, edits_for
+    from .fixer.helpers import Want, edits_for
 
     data = b"from unittest.mock import MagicMock\rFAKE = {}\r"
     decoded = decode(data)

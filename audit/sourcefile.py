@@ -1,4 +1,5 @@
-"""Read a source file's bytes as text and write text back as the same bytes, atomically.
+"""Source files as Python reads them: decode by BOM or PEP 263 cookie, split lines where
+Python splits them, and write text back as the same bytes, atomically.
 
 The text keeps the file's own newlines (LF, CRLF, CR-only or mixed, to the last byte):
 nothing is normalised, so ``encode(d, d.text)`` gives back exactly the bytes ``decode``
@@ -8,16 +9,17 @@ was given. The encoding comes from the BOM or the PEP 263 cookie, as Python read
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import stat
 import tempfile
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_FIRST_TWO = re.compile(rb"([^\r\n]*(?:\r\n|\r|\n)?)([^\r\n]*(?:\r\n|\r|\n)?)")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def decode(data: bytes) -> Decoded:
     Raises SyntaxError for a bad or unknown coding cookie and UnicodeDecodeError for
     bytes the encoding cannot read, or cannot write back identically.
     """
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    encoding, _ = tokenize.detect_encoding(_first_lines(data))
     text = data.decode(encoding)
     # A few codecs read two byte sequences as the same text; writing such a file back
     # would change bytes the fix never touched, so it is refused like bad bytes.
@@ -59,6 +61,14 @@ def decode(data: bytes) -> Decoded:
         bom=encoding == "utf-8-sig",
         newline=found.group() if found else "\n",
     )
+
+
+def _first_lines(data: bytes) -> Callable[[], bytes]:
+    """A ``readline`` over the first two lines, split where Python splits them: a CR-only
+    file's cookie is on its first line too (``BytesIO.readline`` splits at ``\\n`` only)."""
+    found = _FIRST_TWO.match(data)
+    lines = [found.group(1), found.group(2), b""] if found else [b""]
+    return iter(lines).__next__
 
 
 def encode(decoded: Decoded, text: str) -> bytes:
