@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from .errors import AuditError
 from . import fixer
 from .sourcefile import decode, encode, write_atomic
 from .model import Config, FakeEdit, FileFix, Finding, FixReport, Note, Report, StubKind
-from .project.index import Project
+from .project.index import Project, parse_error
 from .project.names import RealNames
 from .project.required import Required
 from .report import unified_diff
@@ -174,6 +175,13 @@ def _judge(
                                   f"The real module {module!r} {error}; the names it binds are "
                                   "unknown, so findings for this fake may be incomplete."))  # fmt: skip
     all_findings = [f for r in results for f in findings(r, config, lambda p: _rel(config, p))]
+    notes.extend(_chain_notes(all_findings, config))
+    for path, why in project.unreadable:
+        notes.append(Note(_rel(config, str(path)), 0, 0, f"cannot be read: {why}."))
+    for module, why in sorted(project.unparsable.items()):
+        found = project.resolve(module)
+        where = _rel(config, str(found.path)) if found and found.path else module
+        notes.append(Note(where, 0, 0, f"The module {module!r} {why}."))
     for program in suite.programs.values():
         for line, column, message in program.notes:
             notes.append(Note(_rel(config, program.path), line, column, message))
@@ -191,6 +199,24 @@ def _judge(
         sites=len(sites),
     )
     return CheckRun(report, results, suite, project, real)
+
+
+def _chain_notes(found: Sequence[Finding], config: Config) -> list[Note]:
+    """A crash claim whose import chain runs through a module that does not parse with
+    this Python says so: what that module imports was read from its bytes only."""
+    out: list[Note] = []
+    errors: dict[str, str | None] = {}
+    for finding in found:
+        for step in finding.chain[1:]:
+            path = config.root / step.path
+            if step.path not in errors:
+                errors[step.path] = parse_error(path) if path.suffix == ".py" else None
+            error = errors[step.path]
+            if error is not None:
+                out.append(Note(finding.path, finding.line, finding.column,
+                                f"The {finding.code} claim depends on {step.path}, which {error}; "
+                                "its imports were read from its text only."))  # fmt: skip
+    return out
 
 
 def _helpers(path: str, project: Project) -> list[str]:
@@ -352,7 +378,9 @@ def _fix_file(path: Path, plan: Plan, config: Config, *, diff: bool) -> FileFix:
     assert isinstance(result, TransformSuccess)
     new = result.code
     try:
-        compile(new, str(path), "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "\d" in a test file is the user's business
+            compile(new, str(path), "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         return FileFix(relative, 0, False, error=f"the fixed file would not compile: {exc}")
     if new == decoded.text:

@@ -41,7 +41,12 @@ _MAX_AGE_S = 30 * 86400
 _REFRESH_S = 86400  # a hit refreshes its entry's age at most this often (a warm run writes nothing)
 _BATCH = 900  # keys per query: under the smallest limit on bound parameters (999)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-_GITIGNORE = "# Created by mock-audit: the cache is never committed.\n*\n"
+# Only the cache's own files: a cache-dir that also holds other files (say a test folder)
+# must not hide them from git.
+_GITIGNORE = (
+    "# Created by mock-audit: the cache is never committed.\n"
+    "cache.sqlite3\ncache.sqlite3-*\n.gitignore\n"
+)
 
 
 def digest(data: bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -307,15 +308,16 @@ class _Reader:
             if inside is None and path.exists() and not path.is_dir():
                 raise self.error("cache-dir", f"names {value!r}, which is a file, not a folder.")
             if inside is None:
-                return path
+                # unresolved: the cache refuses a link of a folder, and writes nothing
+                # outside its own folder
+                return Path(os.path.abspath(self.root / value))
             kind = "source" if inside in src else "test"
             same = inside == path
             reason = f"{'the' if same else 'a folder holding the'} {kind} root {str(inside)!r}"
         raise self.error(
             "cache-dir",
-            f"must not be {value!r}, which is {reason}: mock-audit writes a .gitignore holding "
-            f"'*' there, which would hide those files from git. Use a folder of its own, "
-            f"such as {DEFAULT_CACHE_DIR!r}.",
+            f"must not be {value!r}, which is {reason}: the cache must be a folder of its own "
+            f"(mock-audit keeps it out of git), such as {DEFAULT_CACHE_DIR!r}.",
         )
 
     def line_length(self) -> int:

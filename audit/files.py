@@ -117,15 +117,16 @@ class _Walker:
         self.found: set[str] = set()
         self.unreadable: list[tuple[Path, str]] = []
 
-    def fail(self, path: str, exc: OSError) -> None:
-        self.unreadable.append((Path(path), exc.strerror or str(exc)))
+    def fail(self, path: str, exc: OSError | RuntimeError) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.unreadable.append((Path(path), reason))
 
     def top(self, path: Path) -> None:
         try:
             real = str(path.resolve(strict=True))
             is_dir = os.path.isdir(real)
-        except OSError as exc:  # missing, a loop of links, or a folder above is unreadable
-            self.fail(str(path.absolute()), exc)
+        except (OSError, RuntimeError) as exc:  # missing, a loop of links (RuntimeError
+            self.fail(str(path.absolute()), exc)  # before Python 3.13), or unreadable
             return
         if self.exclude.full(_relative(real, self.root)):
             return
@@ -182,7 +183,7 @@ class _Walker:
             # Links to folders are not followed; a link to a file counts as its target.
             try:
                 path = str(Path(path).resolve(strict=True))
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:  # a loop of links: RuntimeError on 3.11
                 self.fail(path, exc)
                 return
             if not os.path.isfile(path):

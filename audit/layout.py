@@ -80,6 +80,8 @@ def read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(file, f"the file cannot be read: {exc}.") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, f"the file is not valid TOML: {exc}.") from exc
+    except RecursionError:
+        raise ConfigError(file, "the file is nested too deeply to read as TOML.") from None
     return data
 
 

@@ -22,7 +22,7 @@ from .forms.installs import TRIGGERS
 from .model import Config
 from .project.index import Project
 from .testfile.analysis import Program, Unit, analyse, load
-from .testfile.program import Install, from_json, to_json
+from .testfile.program import Event, Install, Site, from_json, to_json
 from .testfile.source import Unreadable
 
 CONFTEST = "conftest.py"
@@ -85,7 +85,7 @@ def load_suite(
     _find_conftests(suite, config, data)
     first = _first_round(suite, data)
     _analyse(first, suite, data, project, cache, jobs, progress)
-    second = [p for p in _reached_by_conftests(suite, data) if p not in suite.programs]
+    second = [p for p in _reached_by_conftests(suite, data, project) if p not in suite.programs]
     _analyse(second, suite, data, project, cache, jobs, progress)
     suite.simulated = [
         p for p in suite.programs if is_test_module(Path(p)) and _worth_replaying(p, suite)
@@ -120,9 +120,35 @@ def _analyse(
         cache.put("program", key, to_json(result))
     for job, key in zip(jobs_list, keys, strict=True):
         raw = stored.get(key, results.get(job.path))
-        program = raw if isinstance(raw, Program) else _decode(raw, job)
+        program = raw if isinstance(raw, Program) else _decode(_rebased(raw, job.path), job)
         suite.programs[job.path] = program
         suite.by_module.setdefault(program.module, program)
+
+
+def _rebased(raw: object, path: str) -> object:
+    """A cached program written under another project root (a cache restored into a
+    clone elsewhere): its absolute paths moved to this root. Cache keys are
+    root-relative, so such an entry is found; its paths must follow."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("path"), str):
+        return raw
+    old = raw["path"]
+    if old == path:
+        return raw
+    common = 0  # the relative path both share, from the end
+    while common < min(len(old), len(path)) and old[-1 - common] == path[-1 - common]:
+        common += 1
+    old_root, new_root = old[: len(old) - common], path[: len(path) - common]
+
+    def move(value: object) -> object:
+        if isinstance(value, str):
+            return new_root + value[len(old_root) :] if value.startswith(old_root) else value
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        return value
+
+    return move(raw)
 
 
 def _decode(raw: object, job: _Job) -> Program:
@@ -180,7 +206,7 @@ def _first_round(suite: Suite, data: dict[str, bytes]) -> list[str]:
     return list(chosen)
 
 
-def _reached_by_conftests(suite: Suite, data: dict[str, bytes]) -> list[str]:
+def _reached_by_conftests(suite: Suite, data: dict[str, bytes], project: Project) -> list[str]:
     """Test files whose run a conftest's fake can reach although they spell no install:
     every test file below a conftest that installs at import (or in a hook, or in an
     autouse fixture); below one whose fixture installs, those that name the fixture;
@@ -190,9 +216,17 @@ def _reached_by_conftests(suite: Suite, data: dict[str, bytes]) -> list[str]:
     for path, program in suite.programs.items():
         if os.path.basename(path) != CONFTEST:
             continue
-        if any(isinstance(e, Install) for e in program.body) or any(
-            (f.kind == "hook" or (f.kind == "fixture" and f.autouse))
-            and any(isinstance(e, Install) for e in f.events)
+
+        def installs(events: tuple[Event, ...], program: Program = program) -> bool:
+            # only a fake of the project's own module that can crash an import matters
+            # (a third-party stub or a spec-less package mock of a plain module cannot)
+            return any(
+                isinstance(e, Install) and _can_crash(program.sites[e.site], project)
+                for e in events
+            )
+
+        if installs(program.body) or any(
+            (f.kind == "hook" or (f.kind == "fixture" and f.autouse)) and installs(f.events)
             for f in program.functions
         ):
             everything.add(path)
@@ -200,7 +234,7 @@ def _reached_by_conftests(suite: Suite, data: dict[str, bytes]) -> list[str]:
         named = {
             f.fixture.encode()
             for f in program.functions
-            if f.kind == "fixture" and any(isinstance(e, Install) for e in f.events)
+            if f.kind == "fixture" and installs(f.events)
         } | {name.encode() for name in program.helpers}
         if named:
             words[path] = named
@@ -215,6 +249,18 @@ def _reached_by_conftests(suite: Suite, data: dict[str, bytes]) -> list[str]:
         ):
             out.append(text)
     return out
+
+
+def _can_crash(site: Site, project: Project) -> bool:
+    """Whether a fake can make an import fail: a fake of a project module that lacks
+    names, or one without a usable __path__ over a real package."""
+    module = site.module
+    if module is None or site.fake.blocker or not project.is_first_party(module):
+        return False
+    if site.fake.finite:
+        return True
+    found = project.resolve(module)
+    return (not site.fake.package or site.fake.empty_path) and found is not None and found.package
 
 
 def _job(path: str, data: dict[str, bytes], suite: Suite, project: Project) -> _Job:

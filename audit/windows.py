@@ -65,6 +65,9 @@ class _State:
     loaded: int = 0  # bit set of modules in sys.modules (the graph's bits)
     fakes: dict[str, SiteRef] = field(default_factory=dict)
     installed: list[_Installed] = field(default_factory=list)
+    # bumped when modules leave sys.modules or fakes change: a function that only imports
+    # and ran at the same epoch would load nothing new and crash nothing new
+    epoch: int = 0
 
 
 class Replay:
@@ -82,6 +85,10 @@ class Replay:
         self.project = project
         self.markexpr = markexpr  # pytest's ``-m`` from addopts ("" none, "?" unreadable)
         self._claiming = True
+        self._fixture_index: dict[str, dict[tuple[str, str], Function]] = {}
+        self._top_ours: dict[str, bool] = {}
+        self._import_only: dict[tuple[str, str], bool] = {}
+        self._last_epoch: dict[tuple[str, str], tuple[int, bool]] = {}
         self.faked = faked  # every module some site fakes: a node even if it does not exist
         self.program_of = program_of  # by path
         self.conftests_of = conftests_of  # root first
@@ -131,6 +138,7 @@ class Replay:
         if program is None:
             return
         self._test_file = test_file
+        self._last_epoch.clear()
         state = _State()
         conftests = [p for p in (self.program_of(c) for c in self.conftests_of(test_file)) if p]
         plugins: list[Program] = []
@@ -190,6 +198,10 @@ class Replay:
                 if key in done_once:
                     continue
                 done_once.add(key)
+            if self._ran_unchanged(key, function, state):
+                rest = len(function.events)  # imports only, nothing changed since: a no-op
+                teardowns.append((function, owner, rest))
+                continue
             rest = self._events(function.events, owner, state)
             if function.scope == "function":
                 teardowns.append((function, owner, rest))
@@ -205,6 +217,19 @@ class Replay:
                 self._undo(installed, state)
         state.installed = [i for i in state.installed[:mark]] + [
             i for i in state.installed[mark:] if i.lasts == "never"]  # fmt: skip
+
+    def _ran_unchanged(self, key: tuple[str, str], function: Function, state: _State) -> bool:
+        """Whether ``function`` only imports and last ran at this epoch (then running it
+        again loads and crashes nothing new)."""
+        if self._import_only.get(key) is None:
+            self._import_only[key] = all(isinstance(e, (Import, Yield)) for e in function.events)
+        if not self._import_only[key]:
+            return False
+        mark = (state.epoch, self._claiming)
+        if self._last_epoch.get(key) == mark:
+            return True
+        self._last_epoch[key] = mark
+        return False
 
     def _setup_order(
         self, test: Function, program: Program, providers: list[Program]
@@ -252,17 +277,23 @@ class Replay:
     def _fixture(
         self, name: str, test: Function, program: Program, providers: list[Program]
     ) -> tuple[Function, Program] | None:
-        for function in program.functions:
-            if function.kind == "fixture" and function.fixture == name and function.cls == test.cls:
-                return function, program
-        for function in program.functions:
-            if function.kind == "fixture" and function.fixture == name and not function.cls:
-                return function, program
-        for provider in providers:  # nearest conftest first
-            for function in provider.functions:
-                if function.kind == "fixture" and function.fixture == name and not function.cls:
-                    return function, provider
+        """The fixture ``name`` a test gets: its class's, its module's, then the nearest
+        conftest's (or plugin's)."""
+        for owner, cls in ((program, test.cls), (program, ""), *((p, "") for p in providers)):
+            found = self._fixtures(owner).get((cls, name))
+            if found is not None:
+                return found, owner
         return None
+
+    def _fixtures(self, program: Program) -> dict[tuple[str, str], Function]:
+        known = self._fixture_index.get(program.path)
+        if known is None:
+            known = {}
+            for function in program.functions:
+                if function.kind == "fixture":
+                    known.setdefault((function.cls, function.fixture), function)
+            self._fixture_index[program.path] = known
+        return known
 
     # --- events ---------------------------------------------------------------------------
 
@@ -307,11 +338,12 @@ class Replay:
     def _install(self, event: Install, program: Program, state: _State) -> None:
         site = program.sites[event.site]
         module = site.module
-        if module is None:
-            return
+        if module is None or not self._ours(module):
+            return  # a stub of a third-party module: nothing of ours is judged through it
         if event.if_absent and (self._loaded(module, state) or module in state.fakes):
             return  # sys.modules.setdefault: the real module stays
         ref = (program.path, site.index)
+        state.epoch += 1
         snapshot = state.loaded if site.install in ("patch_dict",) else None
         state.installed.append(_Installed(module, ref, state.fakes.get(module), snapshot,
                                           event.lasts))  # fmt: skip
@@ -322,6 +354,7 @@ class Replay:
         state.fakes[module] = ref
 
     def _undo(self, installed: _Installed, state: _State) -> None:
+        state.epoch += 1
         if installed.previous is None:
             state.fakes.pop(installed.module, None)
         else:
@@ -331,6 +364,10 @@ class Replay:
             state.loaded = installed.loaded_before
 
     def _evict(self, event: Evict, state: _State) -> None:
+        if event.module and not self._ours(event.module):
+            return
+        state.epoch += 1
+
         def gone(name: str) -> bool:
             if event.prefix:
                 return not event.module or name == event.module or name.startswith(
@@ -345,6 +382,17 @@ class Replay:
             del state.fakes[name]
 
     # --- imports --------------------------------------------------------------------------
+
+    def _ours(self, module: str) -> bool:
+        top = module.partition(".")[0]
+        known = self._top_ours.get(top)
+        if known is None:
+            known = self._top_ours[top] = (
+                top in self.project.config.first_party
+                or self.project.resolve(top) is not None
+                or any(f.partition(".")[0] == top for f in self.faked)
+            )
+        return known
 
     def _loaded(self, module: str, state: _State) -> bool:
         return bool(state.loaded & self.graph.node(module))
@@ -363,6 +411,8 @@ class Replay:
         state: _State,
         chain: tuple[ImportStep, ...],
     ) -> None:
+        if module not in state.fakes and not self._ours(module):
+            return
         if not self._ensure(module, guarded, state, chain):
             return
         ref = state.fakes.get(module)
@@ -393,7 +443,11 @@ class Replay:
     def _ensure(self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]) -> bool:
         """Make ``module`` importable as Python would; False when the import fails (or
         stops at a fake package)."""
-        if module in state.fakes or self._loaded(module, state):
+        if module in state.fakes:
+            return True
+        if not self._ours(module):
+            return True  # the standard library or a third-party package: nothing of ours runs
+        if self._loaded(module, state):
             return True
         parent = module.rpartition(".")[0]
         if parent:

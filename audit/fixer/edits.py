@@ -9,6 +9,7 @@ edited statements stays as it was; missing imports go in last (``imports``).
 from __future__ import annotations
 
 import ast
+import warnings
 import io
 import keyword
 import re
@@ -195,7 +196,9 @@ class _Statement:
             return [b + e for b, e in zip(self.body, self.endings, strict=True)]
         code = self._fit(new.code, set(body), wrapped)
         try:
-            ast.parse(code)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "\\d" in user code is theirs
+                ast.parse(code)
         except SyntaxError as exc:
             raise FixError(f"Line {self.first}: the edit would not compile: {exc.msg}.") from None
         out = code.split("\n")

@@ -11,6 +11,7 @@ starts that group before the third-party ones.
 from __future__ import annotations
 
 import ast
+import warnings
 import bisect
 import io
 import re
@@ -134,7 +135,9 @@ def _statement(
 ) -> Statement:
     if nodes is None:
         try:
-            nodes = tuple(ast.parse("".join(_normalized(lines[start:end]))).body)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "\\d" in user code is theirs
+                nodes = tuple(ast.parse("".join(_normalized(lines[start:end]))).body)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             nodes = ()
     lead = start

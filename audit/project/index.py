@@ -8,7 +8,9 @@ project is imported or run.
 
 from __future__ import annotations
 
+import ast
 import os
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ def pytest_name(path: Path) -> tuple[str, Path]:
     folder it puts on ``sys.path`` for it (the first ancestor without __init__.py)."""
     parts = [path.stem] if path.stem != "__init__" else []
     folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
+    while os.path.isfile(folder / "__init__.py") and folder.parent != folder:
         parts.append(folder.name)
         folder = folder.parent
     return ".".join(reversed(parts)), folder
@@ -47,10 +49,9 @@ class Project:
         self.cache = cache
         roots: list[Path] = [*config.src]
         for test_root in config.tests:
-            if test_root.is_dir():
-                base = pytest_name(test_root / "__init__.py")[1] if (
-                    test_root / "__init__.py").is_file() else test_root  # fmt: skip
-                roots.append(base)
+            if os.path.isdir(test_root):  # (never raises, even on an unreadable folder)
+                init = test_root / "__init__.py"
+                roots.append(pytest_name(init)[1] if os.path.isfile(init) else test_root)
         seen: set[str] = set()
         self.roots: list[str] = []
         for root in roots:
@@ -65,6 +66,7 @@ class Project:
         self.unparsable: dict[str, str] = {}  # module -> why it could not be read
         self._tests = [str(t.resolve()) for t in config.tests]
         self._sources: list[Path] | None = None
+        self.unreadable: list[tuple[Path, str]] = []  # source folders and files
 
     # --- where modules are ------------------------------------------------------------
 
@@ -170,12 +172,7 @@ class Project:
                 return tuple(_import(row) for row in stored)
             except (TypeError, ValueError):
                 pass
-        if path.suffix in (".pyx", ".pxd"):
-            found: tuple[Import, ...] = scan(data, package)
-        else:
-            found = scan(data, package)
-            if not found and data.strip() and _unparsable(data):
-                self.unparsable[module] = _unparsable(data) or ""
+        found = scan(data, package)
         self.cache.put("scan", cache_key, [_row(r) for r in found])
         return found
 
@@ -194,6 +191,7 @@ class Project:
                 suffixes=(".py", ".pyx"),
             )
             self._sources = [p for p in found.files if not self.is_test_file(str(p))]
+            self.unreadable.extend(found.unreadable)
         return self._sources
 
 
@@ -210,11 +208,12 @@ def _import(row: list[object]) -> Import:
                   tuple((str(a), str(b)) for a, b in binds))  # fmt: skip
 
 
-def _unparsable(data: bytes) -> str | None:
-    """Why a module that looked empty of imports does not parse, or None if it does."""
-    import ast
-    import warnings
-
+def parse_error(path: Path) -> str | None:
+    """Why a module does not parse with this Python, or None when it does."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -19,6 +19,7 @@ from pathlib import Path
 from .index import ModuleFile, Project
 from .scan import resolve_relative
 
+_ASYNC_DEF = re.compile(rb"^async[ \t]+def[ \t]+(\w+)", re.M)
 _CYTHON_DEF = re.compile(
     rb"^(?:cpdef|def|class|cdef\s+class|cdef\s+(?:public\s+|inline\s+)?\w+)\s+(\w+)|^(\w+)\s*=",
     re.M,
@@ -92,7 +93,10 @@ class RealNames:
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             line = getattr(exc, "lineno", None)
             where = f" (line {line}: {getattr(exc, 'msg', exc)})" if line else ""
-            return Bindings(any_name=True, error=f"does not parse{where}")
+            # its names are unknown (any may be bound), but its async defs can be read
+            # from the text, so stubs keep their kind
+            asyncs = {m.group(1).decode() for m in _ASYNC_DEF.finditer(data)}
+            return Bindings(any_name=True, async_defs=asyncs, error=f"does not parse{where}")
         package = module if found.package else module.rpartition(".")[0]
         self._collect(tree.body, out, package, depth)
         return out

@@ -65,29 +65,32 @@ class Required:
 
     def _reads(self, path: Path, records: Iterable[Import], module: str, uses: Uses) -> None:
         """``import app.crud as crud`` then ``crud.name``: a read of ``name``."""
-        patterns: list[tuple[str, re.Pattern[bytes]]] = []
+        spellings: dict[str, str] = {}  # "crud" / "app.crud" as spelled here -> target
         for record in records:
             if record.when == "never":
                 continue
             for local, refers in record.binds:
                 for target in self.targets:
                     if target == refers or target.startswith(refers + "."):
-                        suffix = target[len(refers):]
-                        pattern = rb"(?<![\w.])" + re.escape((local + suffix).encode()) + rb"\.([A-Za-z_]\w*)"
-                        patterns.append((target, re.compile(pattern)))
-        if not patterns:
+                        spellings[local + target[len(refers) :]] = target
+        if not spellings:
             return
         try:
             data = path.read_bytes()
         except OSError:
             return
-        for target, pattern in patterns:
-            for match in pattern.finditer(data):
-                line_start = data.rfind(b"\n", 0, match.start()) + 1
-                if b"#" in data[line_start : match.start()]:
-                    continue  # in a comment
-                name = match.group(1).decode("ascii", "replace")
-                uses[target].setdefault(name, set()).add(module)
+        # one pass for every spelling: longest first, so "app.crud" wins over "app"
+        alternatives = b"|".join(
+            re.escape(s.encode()) for s in sorted(spellings, key=len, reverse=True)
+        )
+        pattern = re.compile(rb"(?<![\w.])(" + alternatives + rb")\.([A-Za-z_]\w*)")
+        for match in pattern.finditer(data):
+            line_start = data.rfind(b"\n", 0, match.start()) + 1
+            if b"#" in data[line_start : match.start()]:
+                continue  # in a comment
+            target = spellings[match.group(1).decode()]
+            name = match.group(2).decode("ascii", "replace")
+            uses[target].setdefault(name, set()).add(module)
 
     def needed(self, target: str, own_files: Iterable[Path]) -> dict[str, set[str]]:
         """The names own code asks ``target`` for, that the real module binds (a

@@ -150,9 +150,11 @@ def _function(
         kind = "test"
     else:
         return None
-    inner = ctx.enter(func, ctx.unit, None)
-    inner = replace(inner, env={}, depth=ctx.depth, stmt=func)
-    body = events.body(func.body, inner)
+    body: list[Event] = []
+    if events.may_act(func):
+        inner = ctx.enter(func, ctx.unit, None)
+        inner = replace(inner, env={}, depth=ctx.depth, stmt=func)
+        body = events.body(func.body, inner)
     marks = [*outer_marks, *func.decorator_list]
     wrappers = [*outer_wrappers, *func.decorator_list] if kind == "test" else []
     body = _wrapped(wrappers, body, events, replace(ctx, at=position(func), stmt=func))

@@ -25,6 +25,15 @@ from .program import Event, Evict, Import, Install, Lasts, Run, Site, Uninstall,
 from .scopes import Addition, dotted, position
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# A function whose text spells none of these (nor a helper's name) does nothing we replay.
+_ACT_WORDS = ("import", "modules", "mock_module", "exec_module", "reload", "patch", "setitem",
+              ".start(", ".stop(", "stopall")
+# The names a call must end with to install, restore, evict or import (helpers aside).
+_CALL_WORDS = frozenset(
+    {"setitem", "dict", "update", "setdefault", "mock_module", "start", "stop", "stopall",
+     "pop", "delitem", "clear", "exec_module", "reload", "import_module", "__import__",
+     "importorskip"}
+)  # fmt: skip
 MAX_INLINE = 4  # helper calls followed inside one another
 
 
@@ -42,6 +51,8 @@ class Events:
         self.started: list[int] = []
         self._anchor: ast.AST | None = None  # while following a helper: its call
         self._inlining: list[str] = []
+        self._helper_names: frozenset[str] | None = None
+        self._acting: frozenset[str] | None = None
 
     # --- bodies --------------------------------------------------------------------
 
@@ -202,11 +213,19 @@ class Events:
         )
         out: list[Event] = []
         for call in calls:
-            out.extend(self.call(call, replace(ctx, at=position(call)), guarded))
+            func = call.func
+            word = func.attr if isinstance(func, ast.Attribute) else (
+                func.id if isinstance(func, ast.Name) else "")  # fmt: skip
+            if word in _CALL_WORDS or self._may_help(word):
+                out.extend(self.call(call, replace(ctx, at=position(call)), guarded))
         return out
 
     def call(self, call: ast.Call, ctx: Context, guarded: bool) -> list[Event]:
         func = call.func
+        word = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")  # fmt: skip
+        if word not in _CALL_WORDS and not self._may_help(word):
+            return []  # most calls of a test suite: nothing to do with modules
         found = self._install_forms(call, ctx)
         if found:
             lasts = found[0].lasts
@@ -257,6 +276,40 @@ class Events:
         if helper is not None and not _is_fixture_or_test(helper[0]):
             return self._inline(helper, call, ctx, guarded)
         return []
+
+    def may_act(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether a function's text spells anything that imports, installs, evicts or
+        calls a helper that does (most test functions do none of it: no need to walk)."""
+        lines = self.root.unit.source.lines
+        text = "".join(lines[func.lineno - 1 : func.end_lineno or func.lineno])
+        if any(word in text for word in _ACT_WORDS):
+            return True
+        return any(name in text for name in self._acting_helpers())
+
+    def _acting_helpers(self) -> frozenset[str]:
+        """Functions of this file and its conftests whose own text may act."""
+        if self._acting is None:
+            names = set(self.root.helpers)  # conftest helpers that install
+            lines = self.root.unit.source.lines
+            for scope in self.root.unit.scopes.of_node.values():
+                node = scope.node
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    text = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
+                    if any(word in text for word in _ACT_WORDS):
+                        names.add(node.name)
+            for func, _ in self.root.helpers.values():
+                names.add(func.name)
+            self._acting = frozenset(names)
+        return self._acting
+
+    def _may_help(self, word: str) -> bool:
+        """Whether a call by this name may be a helper of the file or its conftests."""
+        if self._helper_names is None:
+            names = {name for name in self.root.helpers}
+            for scope in self.root.unit.scopes.of_node.values():
+                names.update(n for n, b in scope.bindings.items() if b and b[-1].kind == "def")
+            self._helper_names = frozenset(names)
+        return word in self._helper_names
 
     def _inline(
         self,

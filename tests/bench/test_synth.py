@@ -55,7 +55,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory):
-    return synth.generate(tmp_path_factory.mktemp("small"), tests=400, sources=200)
+    return synth.generate(tmp_path_factory.mktemp("small"), tests=200, sources=120)
 
 
 def test_same_arguments_write_the_same_bytes(tmp_path: Path, tiny) -> None:
@@ -73,8 +73,8 @@ def test_another_seed_writes_another_tree(tmp_path: Path, tiny) -> None:
 def test_counts_match_the_files_on_disk(small) -> None:
     tests = sorted((small.root / "tests").rglob("test_*.py"))
     sources = [p for p in (small.root / "src").rglob("*.py") if p.name != "__init__.py"]
-    assert small.test_files == len(tests) == 400
-    assert small.source_modules == len(sources) == 200
+    assert small.test_files == len(tests) == 200
+    assert small.source_modules == len(sources) == 120
     assert list(small.test_paths) == tests
     assert small.test_bytes == sum(p.stat().st_size for p in tests)
     assert small.touch_target.is_file() and small.hub == "app.core.base"
@@ -87,15 +87,16 @@ def test_the_scale_sets_the_counts() -> None:
     assert synth.counts(0.0001) == (40, 60)
 
 
-def test_every_generated_file_is_valid_python(small) -> None:
-    files = list(small.root.rglob("*.py"))
-    assert len(files) > small.test_files + small.source_modules  # plus conftests, packages
+def test_every_generated_file_is_valid_python(tiny) -> None:
+    files = list(tiny.root.rglob("*.py"))
+    assert len(files) > tiny.test_files + tiny.source_modules  # plus conftests, packages
     for path in files:
         ast.parse(path.read_bytes(), filename=str(path))
 
 
 def test_the_shape_follows_the_calibration(small) -> None:
     census = real.census(small.root)
+    assert census.unparsable == 0
     # about 12% of the test modules hold fakes, in every place and form
     share = census.files_with_fakes / census.test_modules
     assert 0.08 <= share <= 0.2, share
@@ -110,10 +111,12 @@ def test_the_shape_follows_the_calibration(small) -> None:
 def test_findings_come_only_from_finite_fakes_that_lack_names(small) -> None:
     codes = Counter(code for _, _, code, _ in small.expected)
     assert codes["MA001"] and codes["MA002"] and set(codes) == {"MA001", "MA002"}
-    finite = {(s.path, s.module): s for s in small.sites if s.provided is not None}
+    finite: dict[tuple[str, str], list[frozenset[str]]] = {}
+    for site in small.sites:
+        if site.provided is not None:  # spec-less mocks and None never make findings
+            finite.setdefault((site.path, site.module), []).append(site.provided)
     for path, module, _, missing in small.expected:
-        site = finite[(path, module)]  # spec-less mocks and None never make findings
-        assert not set(missing) & site.provided
+        assert any(not set(missing) & provided for provided in finite[(path, module)])
 
 
 def test_mock_audit_reports_exactly_the_designed_findings(tiny) -> None:

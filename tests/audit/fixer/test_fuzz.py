@@ -164,12 +164,14 @@ def statements(draw: st.DrawFn, charset: str, unit: str, indent: str, depth: int
     if kind == 1:
         return f"{indent}for v_7 in {draw(expr)}:\n{body}"
     if kind == 2:
-        return f"{indent}try:\n{body}\n{indent}except (ValueError, KeyError) as exc:\n{indent}{unit}raise"
+        handler = f"{indent}except (ValueError, KeyError) as exc:\n{indent}{unit}raise"
+        return f"{indent}try:\n{body}\n{handler}"
     if kind == 3:
         return f"{indent}with v_8() as (v_9, v_10):\n{body}"
     if kind == 4:
         name = f"helper_{draw(st.integers(0, 10**6))}"
-        return f"{indent}@v_11.deco({draw(expr)})\n{indent}def {name}(a, /, b=1, *c, d, **e):\n{body}"
+        head = f"{indent}def {name}(a, /, b=1, *c, d, **e):"
+        return f"{indent}@v_11.deco({draw(expr)})\n{head}\n{body}"
     return f"{indent}class Base{draw(st.integers(0, 10**6))}(object, metaclass=type):\n{body}"
 
 
@@ -403,7 +405,8 @@ def test_fix_edits_only_the_fakes_and_is_idempotent(
     tests.mkdir()
     paths = []
     for generated in files:
-        compile(generated.data, generated.name, "exec", dont_inherit=True)  # the generator's own check
+        # the generator's own check: it makes valid Python only
+        compile(generated.data, generated.name, "exec", dont_inherit=True)
         path = tests / generated.name
         path.write_bytes(generated.data)
         path.chmod(generated.mode)

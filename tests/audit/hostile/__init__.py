@@ -112,9 +112,11 @@ def run(
     *,
     prefix: Sequence[str] = (),
     timeout: float = 300,
+    env: Mapping[str, str] = {},
 ) -> Result:
-    """Run ``mock-audit *args`` in ``cwd`` (``prefix`` runs it as another user)."""
-    env = {k: v for k, v in os.environ.items() if k != "MOCK_AUDIT_DEBUG"}
+    """Run ``mock-audit *args`` in ``cwd`` (``prefix`` runs it as another user; ``env``
+    adds variables)."""
+    env = {**{k: v for k, v in os.environ.items() if k != "MOCK_AUDIT_DEBUG"}, **env}
     env["NO_COLOR"] = "1"
     done = subprocess.run(
         [*prefix, str(MOCK_AUDIT), *args],
@@ -153,9 +155,7 @@ def notes(result: Result) -> list[str]:
 def finding_lines(result: Result) -> list[str]:
     """The text report's finding lines (``path:line:col: CODE ...``), chains left out."""
     return [
-        line
-        for line in result.stdout.splitlines()
-        if not line.startswith(" ") and ": MA00" in line
+        line for line in result.stdout.splitlines() if not line.startswith(" ") and ": MA00" in line
     ]
 
 

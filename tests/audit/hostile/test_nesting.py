@@ -31,9 +31,7 @@ def _deep_note_only(result_notes: list[str]) -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_deeply_nested_file_is_a_note_and_other_findings_stay(
-    tmp_path: Path, jobs: str
-) -> None:
+def test_a_deeply_nested_file_is_a_note_and_other_findings_stay(tmp_path: Path, jobs: str) -> None:
     root = make_project(tmp_path, {"tests/test_deep.py": DEEP})
     result = run(["check", "--no-cache", "--jobs", jobs], root)
     assert result.returncode == 1, result.describe()

@@ -7,6 +7,7 @@ import pytest
 
 from . import BASE
 
+
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     for relative, content in BASE.items():

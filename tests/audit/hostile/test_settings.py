@@ -46,9 +46,7 @@ def repo(tmp_path: Path) -> Path:
         ('".."', "a folder holding the project root"),
     ],
 )
-def test_a_cache_dir_that_would_hide_files_is_an_error(
-    repo: Path, value: str, what: str
-) -> None:
+def test_a_cache_dir_that_would_hide_files_is_an_error(repo: Path, value: str, what: str) -> None:
     make_project(repo, cache_dir=value)
     before = _untracked(repo)
     assert "?? tests/test_reached.py" in before
@@ -63,12 +61,6 @@ def test_a_cache_dir_that_would_hide_files_is_an_error(
     assert not list(repo.rglob(".gitignore")) and not list(repo.rglob("*.sqlite3*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: config._Reader.cache_dir refuses only a cache-dir that is or holds a source "
-    "or test root; one inside a root that holds test files gets the cache's '*' .gitignore, "
-    "which hides them from git",
-)
 def test_a_cache_dir_inside_the_tests_that_holds_tests_does_not_hide_them(repo: Path) -> None:
     make_project(
         repo,
@@ -103,13 +95,24 @@ def test_the_default_cache_keeps_itself_out_of_git(repo: Path) -> None:
 def test_a_src_or_tests_path_that_does_not_exist_is_an_error(
     tmp_path: Path, key: str, value: str, name: str
 ) -> None:
-    pyproject = f'[tool.mock-audit]\n{key} = {value}\n'
+    pyproject = f"[tool.mock-audit]\n{key} = {value}\n"
     if key == "tests":
         pyproject += 'src = ["src"]\n'
     root = make_project(tmp_path, {"pyproject.toml": pyproject})
-    for args in (["check"], ["fix", "tests"]) if name == "srcc" else (["check"],):
+    given = {"srcc": ["fix", "tests"], "nope": ["check", "tests"]}.get(name)  # paths given
+    for args in (["check"], given) if given else (["check"],):
         result = run(args, root)
         assert result.returncode == 2, result.describe()
         assert f"'{key}'" in result.stderr and repr(name) in result.stderr, result.stderr
         assert str(tmp_path / name) in result.stderr  # where it looked
         assert result.stdout == ""
+
+
+def test_a_pyproject_nested_too_deeply_is_a_configuration_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    nested = "[" * 5000 + "]" * 5000
+    with (root / "pyproject.toml").open("a") as handle:
+        handle.write(f"\n[tool.other]\nx = {nested}\n")
+    result = run(["check", "--no-cache"], root)
+    assert result.returncode == 2, result.describe()
+    assert "internal error" not in result.stderr and "pyproject.toml" in result.stderr

@@ -46,12 +46,6 @@ def test_a_faked_module_that_does_not_parse_is_a_note_naming_it(
     assert "does not parse" in note
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a source module that does not parse but whose imports the byte scan reads "
-    "(audit/project/index.py Project.scan_data) is never reported: the MA001 whose chain runs "
-    "through it gets no note, though importing it raises SyntaxError, not ImportError",
-)
 @pytest.mark.parametrize("broken", BROKEN)
 def test_a_module_on_a_findings_chain_that_does_not_parse_is_named(
     tmp_path: Path, broken: str
@@ -72,8 +66,9 @@ def test_a_test_file_that_does_not_parse_is_a_note_and_left_untouched(tmp_path: 
     root = make_project(tmp_path, {"tests/test_broken.py": broken})
     for command in ("check", "fix"):
         result = run([command, "--no-cache"], root)
-        assert [n.split(":")[0] for n in notes(result)] == ["tests/test_broken.py"], result.describe()
-        assert "Syntax error at line 3" in notes(result)[0]
+        found = notes(result)
+        assert [n.split(":")[0] for n in found] == ["tests/test_broken.py"], result.describe()
+        assert "Syntax error at line 3" in found[0]
     assert (root / "tests" / "test_broken.py").read_bytes() == broken
 
 
@@ -95,12 +90,6 @@ def test_the_stub_for_an_async_def_of_a_faked_module_that_parses(tmp_path: Path)
     ), result.describe()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (limitation): when the faked module does not parse, RealNames knows none of "
-    "its bindings, so fix stubs its 'async def reserve_message' with MagicMock() (awaiting it "
-    "raises TypeError); a byte scan for '^async def <name>' would find it",
-)
 @pytest.mark.parametrize("broken", BROKEN)
 def test_the_stub_for_an_async_def_of_a_faked_module_that_does_not_parse(
     tmp_path: Path, broken: str

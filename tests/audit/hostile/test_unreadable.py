@@ -78,12 +78,6 @@ def test_an_unreadable_test_file_is_a_note_naming_it(
     assert "cannot be read" in report["notes"][0]["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Project.__init__ (audit/project/index.py) asks Path.is_file() of "
-    "<test root>/__init__.py, which raises PermissionError for an unreadable test root "
-    "(pathlib swallows ENOENT, not EACCES): an internal error (exit 2), not a note",
-)
 def test_the_unreadable_test_root_itself_is_a_note_and_no_clean_pass(
     restricted: tuple[Path, tuple[str, ...]],
 ) -> None:
@@ -108,11 +102,6 @@ import app.service
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Project.sources() (audit/project/index.py) drops walk(...).unreadable, so an "
-    "unreadable folder under a source root is never reported: a silent pass",
-)
 def test_an_unreadable_source_folder_is_a_note_naming_it(
     restricted: tuple[Path, tuple[str, ...]],
 ) -> None:
@@ -131,11 +120,6 @@ def test_an_unreadable_source_folder_is_a_note_naming_it(
     assert [n.split(":")[0] for n in notes(result)] == ["src/app/jobs"], result.describe()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Project.file_imports (audit/project/index.py) records an unreadable module "
-    "in Project.unparsable, which nothing reads: the fake passes with no note",
-)
 def test_an_unreadable_source_module_is_a_note_naming_it(
     restricted: tuple[Path, tuple[str, ...]],
 ) -> None:
@@ -175,3 +159,36 @@ def test_a_folder_scandir_cannot_list_is_a_note_and_other_findings_stay(
     assert [(n.path, n.message) for n in report.notes] == [
         ("tests/locked", "cannot be read: Permission denied.")
     ]
+
+
+# --- a file fix cannot write ----------------------------------------------------------------
+
+
+def test_a_test_file_that_cannot_be_written_is_reported_and_left_whole(
+    restricted: tuple[Path, tuple[str, ...]],
+) -> None:
+    folder, prefix = restricted
+    root = make_project(folder / "p", {"tests/sub/test_latent.py": LATENT})
+    _locked(root, "tests/sub", 0o555)  # files stay writable; no temp file can be made
+    before = (root / "tests" / "sub" / "test_latent.py").read_bytes()
+    result = run(["fix", "--no-cache"], root, prefix=prefix)
+    assert result.returncode == 1, result.describe()  # what could not be written remains
+    assert "fixed tests/test_reached.py" in result.stdout
+    assert "tests/sub/test_latent.py: not fixed: cannot be written" in result.stdout
+    assert (root / "tests" / "sub" / "test_latent.py").read_bytes() == before
+    assert sorted(p.name for p in (root / "tests" / "sub").iterdir()) == ["test_latent.py"]
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("under", ["tests", "src/app"])
+def test_a_loop_of_links_is_a_note_and_other_findings_stay(tmp_path: Path, under: str) -> None:
+    root = make_project(tmp_path)
+    folder = root / under
+    (folder / "test_one.py").symlink_to("test_two.py")
+    (folder / "test_two.py").symlink_to("test_one.py")
+    (folder / "test_dangling.py").symlink_to(tmp_path / "missing.py")
+    result = run(["check", "--no-cache"], root)
+    assert result.returncode == 1, result.describe()
+    assert finding_lines(result) == [REACHED_LINE]

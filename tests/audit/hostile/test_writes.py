@@ -114,9 +114,8 @@ def test_fix_keeps_every_newline_to_the_last_byte(
         assert new == wanted.encode().replace(b"\n", newline)  # new lines in the file's style
 
 
-LATIN_1 = (
-    "# -*- coding: latin-1 -*-\n# caf\xe9, na\xefve, \xdcber\n"
-    + BASE.replace("quotes\n", "quotes \xbfs\xed?\n")
+LATIN_1 = "# -*- coding: latin-1 -*-\n# caf\xe9, na\xefve, \xdcber\n" + BASE.replace(
+    "quotes\n", "quotes \xbfs\xed?\n"
 )
 
 
@@ -152,6 +151,29 @@ def test_a_bom_with_a_latin_1_cookie_is_a_note_and_left_alone(tmp_path: Path) ->
     assert (root / "tests" / "test_bad.py").read_bytes() == data
 
 
+def test_fix_prints_no_warnings_about_the_users_code(tmp_path: Path) -> None:
+    data = BASE.replace("import app.service\n", 'import app.service\n\nPATTERN = "\\d+"\n')
+    root = make_project(tmp_path, {"tests/test_reached.py": data})
+    # From 3.12 on these are SyntaxWarnings, which Python shows by default.
+    result = run(["fix", "--no-cache"], root, env={"PYTHONWARNINGS": "default"})
+    assert result.returncode == 0 and "fixed tests/test_reached.py" in result.stdout
+    assert "invalid escape sequence" not in result.stderr, result.stderr
+
+
+def test_a_fix_that_would_not_compile_is_not_written(tmp_path: Path) -> None:
+    # A stub template that parses as an expression but cannot compile at module level.
+    pyproject = (
+        '[tool.mock-audit]\nsrc = ["src"]\n\n[tool.mock-audit.stubs]\nreserve_message = "(yield)"\n'
+    )
+    data = BASE.replace("\n", "\r")
+    root = make_project(tmp_path, {"pyproject.toml": pyproject, "tests/test_reached.py": data})
+    result = run(["fix", "--no-cache"], root)
+    assert result.returncode == 1, result.describe()
+    assert "tests/test_reached.py: not fixed: the fixed file would not compile" in result.stdout
+    assert (root / "tests" / "test_reached.py").read_bytes() == data.encode()
+    assert sorted(p.name for p in (root / "tests").iterdir()) == ["test_reached.py"]
+
+
 # --- 9.8: a file that is not valid in its encoding ----------------------------------------
 
 
@@ -173,3 +195,15 @@ def test_the_note_for_an_undecodable_file_is_one_short_line(tmp_path: Path) -> N
     report = run(["check", "--no-cache", "--format", "json"], root).json()
     (message,) = [n["message"] for n in report["notes"]]
     assert len(message) < 300 and "\n" not in message
+
+
+def test_fix_writes_a_linked_test_file_through_the_link(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"shared/reached.py": BASE})
+    (root / "tests" / "test_reached.py").unlink()
+    (root / "tests" / "test_reached.py").symlink_to(Path("..", "shared", "reached.py"))
+    result = run(["fix", "--no-cache"], root)
+    assert result.returncode == 0, result.describe()
+    link = root / "tests" / "test_reached.py"
+    assert link.is_symlink()  # still a link, and its target is fixed
+    assert "reserve_message=AsyncMock()" in (root / "shared" / "reached.py").read_text()
+    assert sorted(p.name for p in (root / "shared").iterdir()) == ["reached.py"]
