@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._version import __version__
 from libcst.codemod import (
     CodemodContext,
     TransformFailure,
@@ -22,19 +21,19 @@ from libcst.codemod import (
     TransformSuccess,
 )
 
-from . import marks
+from . import fixer, marks
+from ._version import __version__
 from .cache import Cache, digest
 from .config import load_config
-from .layout import pytest_option
 from .errors import AuditError
-from . import fixer
-from .sourcefile import decode, encode, write_atomic
+from .layout import pytest_option
 from .model import Config, FakeEdit, FileFix, Finding, FixReport, Note, Report, StubKind
 from .project.index import Project, parse_error
 from .project.names import RealNames
 from .project.required import Required
 from .report import unified_diff
 from .rules import SiteResult, findings, judge, own_files
+from .sourcefile import decode, encode, write_atomic
 from .suite import Suite, is_test_module, load_suite
 from .testfile.program import Site
 from .windows import Crash, Replay
@@ -132,8 +131,9 @@ def _judge(
     sites: list[Site] = [s for p in suite.programs.values() for s in p.sites]
     faked = frozenset(s.module for s in sites if s.module is not None)
     addopts = marks.from_addopts(pytest_option(config.root, "addopts"))
-    replay = Replay(project, suite.program, suite.conftests_of, suite.module_program, faked,
-                    addopts)  # fmt: skip
+    replay = Replay(
+        project, suite.program, suite.conftests_of, suite.module_program, faked, addopts
+    )
     if progress is not None and suite.simulated:
         progress(f"replaying {len(suite.simulated)} test file(s)")
     for test_file in suite.simulated:
@@ -162,8 +162,10 @@ def _judge(
                 )
             continue
         for code in site.unknown_codes:
-            warnings.append(f"{_rel(config, site.path)}:{site.line}: unknown code {code!r} in a "
-                            "suppression comment (known: MA001, MA002, MA003, MA004).")  # fmt: skip
+            warnings.append(
+                f"{_rel(config, site.path)}:{site.line}: unknown code {code!r} in a "
+                "suppression comment (known: MA001, MA002, MA003, MA004)."
+            )
         crashes = by_site.get((site.path, site.index), [])
         owners = own_files(site.path, suite.conftests_of(site.path), _helpers(site.path, project))
         result = judge(site, config, project, real, required, crashes, owners)
@@ -171,9 +173,15 @@ def _judge(
             results.append(result)
             error = real.of(module).error
             if error is not None:
-                notes.append(Note(_rel(config, site.path), site.line, site.column,
-                                  f"The real module {module!r} {error}; the names it binds are "
-                                  "unknown, so findings for this fake may be incomplete."))  # fmt: skip
+                notes.append(
+                    Note(
+                        _rel(config, site.path),
+                        site.line,
+                        site.column,
+                        f"The real module {module!r} {error}; the names it binds are "
+                        "unknown, so findings for this fake may be incomplete.",
+                    )
+                )
     all_findings = [f for r in results for f in findings(r, config, lambda p: _rel(config, p))]
     notes.extend(_chain_notes(all_findings, config))
     for path, why in project.unreadable:
@@ -213,9 +221,15 @@ def _chain_notes(found: Sequence[Finding], config: Config) -> list[Note]:
                 errors[step.path] = parse_error(path) if path.suffix == ".py" else None
             error = errors[step.path]
             if error is not None:
-                out.append(Note(finding.path, finding.line, finding.column,
-                                f"The {finding.code} claim depends on {step.path}, which {error}; "
-                                "its imports were read from its text only."))  # fmt: skip
+                out.append(
+                    Note(
+                        finding.path,
+                        finding.line,
+                        finding.column,
+                        f"The {finding.code} claim depends on {step.path}, which {error}; "
+                        "its imports were read from its text only.",
+                    )
+                )
     return out
 
 
@@ -248,9 +262,7 @@ def _roots(config: Config) -> str:
     return ", ".join(repr(_rel(config, str(r))) for r in config.src) or "(none)"
 
 
-def missing_names(
-    module: str, provided: Iterable[str], *, start: Path | None = None
-) -> list[str]:
+def missing_names(module: str, provided: Iterable[str], *, start: Path | None = None) -> list[str]:
     """Names the project's source modules require of ``module`` that ``provided``
     lacks, sorted (strict ``mock_module``); a module not in the project requires none.
 
@@ -277,10 +289,14 @@ def missing_names(
 _STRICT: dict[tuple[Path | None, Path], tuple[Config, Project, RealNames, dict[str, set[str]]]] = {}
 
 
-def stub_kinds(run: CheckRun, module: str, names: Iterable[str]) -> tuple[tuple[str, StubKind], ...]:
+def stub_kinds(
+    run: CheckRun, module: str, names: Iterable[str]
+) -> tuple[tuple[str, StubKind], ...]:
     assert run.real is not None
-    return tuple((n, "path" if n == "__path__" else "async" if run.real.is_async(module, n)
-                  else "sync") for n in sorted(names))  # fmt: skip
+    return tuple(
+        (n, "path" if n == "__path__" else "async" if run.real.is_async(module, n) else "sync")
+        for n in sorted(names)
+    )
 
 
 def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[FakeEdit]]:
@@ -345,9 +361,7 @@ def fix(
     config = config or load_config()
     run = run_check(paths, config, jobs=jobs, cache=cache)
     plan = plan_of(run, config, [f for f in run.report.findings if f.fixable])
-    outcomes = [
-        _fix_file(Path(path), plan, config, diff=diff) for path in sorted(plan.edits)
-    ]
+    outcomes = [_fix_file(Path(path), plan, config, diff=diff) for path in sorted(plan.edits)]
     written = {o.path for o in outcomes if o.written}
     if written:
         after = run_check(paths, config, jobs=jobs, cache=cache).report

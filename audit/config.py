@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-import os
 import dataclasses
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path

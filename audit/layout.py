@@ -347,7 +347,9 @@ def _pytest_pythonpath(base: Path, pyproject: Mapping[str, Any]) -> list[Path]:
 def test_paths(root: Path) -> list[Path]:
     """pytest's ``testpaths`` for the project at ``root`` (empty when not set)."""
     try:
-        pyproject = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+        pyproject = (
+            read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+        )
     except ConfigError:
         pyproject = {}
     return _pytest_paths(root, pyproject, "testpaths")
@@ -357,7 +359,9 @@ def pytest_option(root: Path, key: str) -> str | list[str]:
     """The raw value of one of pytest's ini options for the project at ``root`` ("" when
     not set): a list from pyproject.toml, a string from an ini file."""
     try:
-        pyproject = read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+        pyproject = (
+            read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
+        )
     except ConfigError:
         pyproject = {}
     for name in ("pytest.ini", ".pytest.ini"):

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TextIO
 
 from libcst.codemod import TransformSuccess
 
@@ -22,7 +22,7 @@ from .config import load_config, with_codes
 from .errors import AuditError
 from .fixer import decode, fix_file_text
 from .model import Config, Finding, FixReport, Options, Report
-from .report import Format, Replacement, render, replacement
+from .report import Replacement, render, replacement
 
 
 def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:

@@ -48,7 +48,7 @@ def judge(
     the project's module, or suppressed whole)."""
     fake = site.fake
     module = site.module
-    if module is None or not fake.finite and not crashes:
+    if module is None or (not fake.finite and not crashes):
         return None
     if (module, "*") in config.ignore_names or site.ignored_names == ():
         return None
@@ -72,13 +72,15 @@ def judge(
     return result
 
 
-def findings(result: SiteResult, config: Config, relative: callable) -> list[Finding]:  # type: ignore[valid-type]
+def findings(result: SiteResult, config: Config, relative: Callable[[str], str]) -> list[Finding]:
     """The findings of one site, in code order, filtered by the selected codes and
     the site's suppression comments."""
     site = result.site
     module = site.module or ""
     out: list[Finding] = []
-    skip = set(site.ignored_codes) | (set(("MA001", "MA002", "MA003", "MA004")) - set(config.select))
+    skip = set(site.ignored_codes) | (
+        set(("MA001", "MA002", "MA003", "MA004")) - set(config.select)
+    )
     fixable = site.fake.edit is not None
     # a ``__path__`` can be added to a fake's names, not to a spec list (a spec'd mock's
     # __path__ would be a mock), and an empty one would have to be replaced
@@ -89,8 +91,13 @@ def findings(result: SiteResult, config: Config, relative: callable) -> list[Fin
         and site.fake.edit.kind != "strings"
     )
 
-    def make(code: Code, names: Iterable[str], message: str, chain: Sequence[ImportStep] = (),
-             crashes: Iterable[str] = ()) -> None:  # fmt: skip
+    def make(
+        code: Code,
+        names: Iterable[str],
+        message: str,
+        chain: Sequence[ImportStep] = (),
+        crashes: Iterable[str] = (),
+    ) -> None:
         if code in skip:
             return
         can_fix = path_fixable if code == "MA004" else fixable
@@ -136,8 +143,12 @@ def findings(result: SiteResult, config: Config, relative: callable) -> list[Fin
         )
     if result.exports:
         names = sorted(result.exports)
-        make("MA003", names, f"the fake of {module!r} lacks the public export(s) {_names(names)} "
-                             "of the real module.")  # fmt: skip
+        make(
+            "MA003",
+            names,
+            f"the fake of {module!r} lacks the public export(s) {_names(names)} "
+            "of the real module.",
+        )
     if result.package:
         first = result.package[0]
         test = relative(first.test_file)

@@ -174,7 +174,9 @@ def _find_conftests(suite: Suite, config: Config, data: dict[str, bytes]) -> Non
         if known is not None:
             return known
         parent = os.path.dirname(folder)
-        above = chain(parent) if folder != root and folder.startswith(root) and parent != folder else []
+        above = (
+            chain(parent) if folder != root and folder.startswith(root) and parent != folder else []
+        )
         here = os.path.join(folder, CONFTEST)
         own = [here] if os.path.isfile(here) else []
         cache[folder] = [*above, *own]
@@ -239,9 +241,9 @@ def _reached_by_conftests(suite: Suite, data: dict[str, bytes], project: Project
         if named:
             words[path] = named
     out: list[str] = []
-    for path in suite.files:
-        text = str(path)
-        if text in suite.programs or not is_test_module(path) or text not in data:
+    for file in suite.files:
+        text = str(file)
+        if text in suite.programs or not is_test_module(file) or text not in data:
             continue
         conftests = suite.conftests_of(text)
         if everything.intersection(conftests) or any(
@@ -310,4 +312,3 @@ def _worth_replaying(path: str, suite: Suite) -> bool:
         for p in suite.programs.values()
         if not is_test_module(Path(p.path)) and os.path.basename(p.path) != CONFTEST
     )
-

@@ -106,7 +106,9 @@ class Replay:
                 (e.module, e.names) for e in program.body if isinstance(e, Import)
             ]
         else:
-            records = [(r.module, r.names) for r in self.project.imports(module) if r.when == "import"]
+            records = [
+                (r.module, r.names) for r in self.project.imports(module) if r.when == "import"
+            ]
         out: list[str] = []
         parts = module.split(".")
         for i in range(1, len(parts)):
@@ -209,14 +211,19 @@ class Replay:
         for function, owner, rest in reversed(teardowns):
             self._events(function.events[rest:], owner, state)
         for teardown in program.functions:
-            if teardown.kind == "teardown" and teardown.cls == test.cls and teardown.scope == "function":
+            if (
+                teardown.kind == "teardown"
+                and teardown.cls == test.cls
+                and teardown.scope == "function"
+            ):
                 self._events(teardown.events, program, state)
         # monkeypatch / mocker / the mock_module fixture undo at the end of the test
         for installed in reversed(state.installed[mark:]):
             if installed.lasts == "test":
                 self._undo(installed, state)
         state.installed = [i for i in state.installed[:mark]] + [
-            i for i in state.installed[mark:] if i.lasts == "never"]  # fmt: skip
+            i for i in state.installed[mark:] if i.lasts == "never"
+        ]
 
     def _ran_unchanged(self, key: tuple[str, str], function: Function, state: _State) -> bool:
         """Whether ``function`` only imports and last ran at this epoch (then running it
@@ -269,8 +276,11 @@ class Replay:
             if found is not None:
                 add(*found)
         for function in program.functions:
-            if function.kind == "setup" and function.scope == "function" and (
-                function.cls == test.cls or not function.cls and not test.cls):  # fmt: skip
+            if (
+                function.kind == "setup"
+                and function.scope == "function"
+                and (function.cls == test.cls or (not function.cls and not test.cls))
+            ):
                 add(function, program)
         return out
 
@@ -345,8 +355,9 @@ class Replay:
         ref = (program.path, site.index)
         state.epoch += 1
         snapshot = state.loaded if site.install in ("patch_dict",) else None
-        state.installed.append(_Installed(module, ref, state.fakes.get(module), snapshot,
-                                          event.lasts))  # fmt: skip
+        state.installed.append(
+            _Installed(module, ref, state.fakes.get(module), snapshot, event.lasts)
+        )
         if site.fake.form == "real":
             state.fakes.pop(module, None)
             state.loaded |= self.graph.node(module)
@@ -370,8 +381,9 @@ class Replay:
 
         def gone(name: str) -> bool:
             if event.prefix:
-                return not event.module or name == event.module or name.startswith(
-                    event.module + ".")  # fmt: skip
+                return (
+                    not event.module or name == event.module or name.startswith(event.module + ".")
+                )
             return name == event.module
 
         if event.prefix:
@@ -437,10 +449,16 @@ class Replay:
             return
         for name in names:
             sub = f"{module}.{name}"
-            if name != "*" and not self._loaded(sub, state) and self.project.resolve(sub) is not None:
+            if (
+                name != "*"
+                and not self._loaded(sub, state)
+                and self.project.resolve(sub) is not None
+            ):
                 self._ensure(sub, guarded, state, chain)
 
-    def _ensure(self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]) -> bool:
+    def _ensure(
+        self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]
+    ) -> bool:
         """Make ``module`` importable as Python would; False when the import fails (or
         stops at a fake package)."""
         if module in state.fakes:
@@ -478,7 +496,9 @@ class Replay:
         self._run_module(module, guarded, state, chain)
         return True
 
-    def _run_module(self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]) -> None:
+    def _run_module(
+        self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]
+    ) -> None:
         """Import a real module not yet loaded: run its module-level imports."""
         closure = self.graph.closure(module)
         if not closure & self.graph.bits(state.fakes):
@@ -497,8 +517,9 @@ class Replay:
             if record.when != "import":
                 continue
             step = ImportStep(path, record.line, record.module)
-            self._import(record.module, record.names, guarded or record.guarded, state,
-                         (*chain, step))  # fmt: skip
+            self._import(
+                record.module, record.names, guarded or record.guarded, state, (*chain, step)
+            )
 
 
 def _in_folders(module: str, folders: Iterable[str], root: Path) -> ModuleFile | None:

@@ -1,66 +1,84 @@
-"""Generate a deterministic synthetic monorepo for the mock-audit benchmark.
+"""Generate a deterministic synthetic monorepo for the mock-audit bench, shaped like real suites.
 
-The tree looks like a large application's: ``src/app`` holds ordinary modules
-that import one another, a few CRUD-like *target* modules, the services that
-import names from them and API modules that import the services; ``tests``
-holds ordinary test files (imports, fixtures, parametrized tests, classes,
-asserts) of 2-8 KB each. A few percent of the test files replace a target
-module with a fake, in every form mock-audit recognises; some fakes lack
-names, and some of those tests import a module that needs a missing name.
+The shape is calibrated on three real checkouts (aragora, ragflow, menace_sandbox; the
+numbers are in docs/benchmarks.md): at scale 1.0 it has 5,000 test modules and 3,800
+source modules. Sources form a layered package tree whose imports go to earlier modules
+(a DAG), with a few hub modules that a large share of the tree imports (the most
+imported one is what the bench touches) and one registry that imports many; module
+sizes, fan-out and test file sizes follow the measured spreads.
 
-The generator knows the whole import graph, so it also computes the findings a
-correct ``mock-audit check`` must report (``SynthStats.expected``).
+About 12% of the test modules replace modules with fakes, in the four places real
+suites put them: ``with patch.dict(sys.modules, {...})`` in tests (aragora), a per-file
+loader helper that installs ``ModuleType`` fakes with ``monkeypatch.setitem`` and then
+imports the unit under test (ragflow), module-level ``sys.modules.setdefault`` /
+assignments before the module imports the unit (menace_sandbox), and fixtures; two
+conftests install fakes for every test below them. The fakes take the measured mix of
+forms: ``ModuleType`` with attributes, ``SimpleNamespace``, spec-less ``MagicMock()``,
+``None``, ``MagicMock(spec=[...])`` and fakes built by a helper of the file.
+
+The generator knows every import it wrote, so it replays each test file as pytest
+would run it alone (DESIGN.md, "When a missing name crashes a test") and computes the
+findings a correct ``mock-audit check`` reports (``SynthStats.expected``): MA001 for the
+missing names an import in a fake's window reaches, MA002 for the rest.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections import Counter, deque
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CACHE_DIR", "FAKE_FORMS", "NAMES", "SynthSite", "SynthStats", "generate"]
+__all__ = [
+    "BASE_SOURCES",
+    "BASE_TESTS",
+    "BIG_FILE_BYTES",
+    "CACHE_DIR",
+    "BigFile",
+    "Finding",
+    "SynthSite",
+    "SynthStats",
+    "counts",
+    "generate",
+    "generate_big_file",
+]
 
-#: The functions of every target module; ``reserve_item`` is "the new one".
-NAMES = (
-    "add_item",
-    "delete_item",
-    "get_item",
-    "item_key",
-    "list_items",
-    "reserve_item",
-    "update_item",
-)
-SYNC_NAMES = frozenset({"item_key"})
+BASE_TESTS = 5000
+BASE_SOURCES = 3800
+BIG_FILE_BYTES = 5_800_000
 CACHE_DIR = ".mock-audit-cache"  # relative to the root, written into its pyproject.toml
-OLD_NAMES = tuple(n for n in NAMES if n != "reserve_item")
-# What the two service modules of each target import from it.
-ITEMS_IMPORTS = ("add_item", "delete_item", "get_item", "item_key", "list_items")
-STREAM_IMPORTS = ("reserve_item", "update_item")
 
-#: Every way a test file here builds or installs a fake. The first group can be findings;
-#: the second never is (accepts any name, suppressed, an import blocker, third-party).
-ANALYSABLE_FORMS = (
-    "mock_module_lambda",
-    "mock_module_dict",
-    "sys_modules_namespace",
-    "setitem_module_type",
-    "patch_dict_cm_magicmock_spec",
-    "patch_dict_decorator_constant",
-    "patch_dict_string",
-    "mocker_patch_dict",
-    "dict_spread",
-    "helper",
-    "kwargs_helper",
-    "name_constant",
-    "unittest_mock_module",
+# --- calibration (docs/benchmarks.md, "Calibration") -----------------------------------
+FAKE_FILE_SHARE = 0.12  # test modules holding fakes: aragora 9%, ragflow 17%, menace 39%
+SITES_PER_FILE = (8.0, 1.0, 200)  # lognormal mean, sigma, the largest file's count
+TEST_SIZE = (20_000, 0.9, 150_000)  # bytes: lognormal mean, sigma, cap
+SOURCE_SIZE = (15_000, 0.9, 460_000)
+FAN_OUT_MEAN = 2.8  # module-level first-party imports per source module (geometric)
+HUB_PICK = (0.15, 0.08, 0.05, 0.03, 0.03, 0.02)  # chance a module imports each hub
+REGISTRY_SHARE = 0.05  # the registry imports this share of all modules
+TEST_IMPORTS = ((0, 0.2), (1, 0.4), (2, 0.25), (3, 0.1), (4, 0.05))
+# Where a file's fakes live (by file): tests, a loader helper, module level, fixtures.
+STYLES = (("test", 0.45), ("helper", 0.30), ("module", 0.17), ("fixture", 0.08))
+# The fake of one entry of a ``patch.dict`` in a test (aragora's mix).
+TEST_FORMS = (
+    ("mock", 0.45),
+    ("none", 0.20),
+    ("module_type", 0.15),
+    ("namespace", 0.10),
+    ("mock_spec", 0.05),
+    ("factory", 0.05),
 )
-QUIET_FORMS = ("specless", "suppressed", "blocker", "third_party")
-FAKE_FORMS = ANALYSABLE_FORMS + QUIET_FORMS
+LEGACY_SHARE = 0.08  # test modules below the conftest that installs at module level
+PLUGIN_SHARE = 0.05  # test modules below the conftest whose autouse fixture installs
+
+FINITE = frozenset({"module_type", "namespace", "mock_spec", "factory"})
+#: Every (form, install) pair the generator writes; a form outside FINITE is never a finding.
+FORMS = ("module_type", "namespace", "mock_spec", "factory", "mock", "none")
+WHERE = ("test", "helper", "module", "fixture", "conftest")
 
 WORDS = [
-    "alpha",
     "account",
     "audit",
     "badge",
@@ -129,142 +147,423 @@ VERBS = [
     "normalise",
     "parse",
     "rank",
+    "resolve",
+    "sync",
+    "update",
+    "validate",
 ]
+AREAS = [
+    "agents",
+    "api",
+    "billing",
+    "core_ext",
+    "debate",
+    "docs",
+    "gateway",
+    "knowledge",
+    "memory",
+    "ops",
+    "pipeline",
+    "ranking",
+    "server",
+    "storage",
+    "workflow",
+]
+
+Finding = tuple[str, str, str, tuple[str, ...]]  # (path, module, code, missing names)
 
 
 @dataclass(frozen=True)
 class SynthSite:
-    """One fake the generator wrote: where, in which form, of which module, declaring what."""
+    """One fake the generator wrote."""
 
     path: str  # relative to the root, "/"-separated
-    form: str
     module: str
-    provided: frozenset[str] | None  # None: never a finding (see QUIET_FORMS)
-    imports: tuple[str, ...]  # project modules the test imports in the patched scope
+    form: str  # one of FORMS
+    where: str  # one of WHERE
+    provided: frozenset[str] | None  # None: accepts any name or blocks (never a finding)
 
 
 @dataclass(frozen=True)
 class SynthStats:
-    """What ``generate`` wrote, and what a correct audit of it must report."""
+    """What ``generate`` wrote, and what a correct audit of it reports."""
 
     root: Path
-    test_files: int
-    source_modules: int
+    test_files: int  # test modules (test_*.py)
+    source_modules: int  # source modules (not package __init__ files)
     test_bytes: int
     source_bytes: int
-    fake_files: int
-    sites_by_form: dict[str, int]
-    # (path relative to root, code, sorted missing names), one entry per finding.
-    expected: frozenset[tuple[str, str, tuple[str, ...]]]
-    # A source module the benchmark may touch to invalidate part of a cache.
-    touch_target: Path
-    sites: tuple[SynthSite, ...] = ()
-    test_paths: tuple[Path, ...] = field(repr=False, default=())
-    source_paths: tuple[Path, ...] = field(repr=False, default=())
+    fake_files: int  # test modules and conftests holding sites
+    sites: tuple[SynthSite, ...]
+    expected: tuple[Finding, ...]  # sorted; a multiset (one finding per site and code)
+    hub: str  # the most imported source module
+    hub_fan_in: int
+    touch_target: Path  # the hub's file
+    test_paths: tuple[Path, ...]
+    source_paths: tuple[Path, ...]
+
+    def count(self, attribute: str) -> dict[str, int]:
+        """Sites by ``form`` or ``where``."""
+        return dict(sorted(Counter(getattr(s, attribute) for s in self.sites).items()))
+
+
+def counts(scale: float) -> tuple[int, int]:
+    """(test modules, source modules) at ``scale`` (1.0: 5,000 and 3,800)."""
+    return max(40, round(BASE_TESTS * scale)), max(60, round(BASE_SOURCES * scale))
+
+
+def generate(root: Path, *, tests: int, sources: int, seed: int = 0) -> SynthStats:
+    """Write the tree under ``root`` (created if needed) and describe it.
+
+    The same arguments always write the same bytes.
+    """
+    if tests < 40:
+        raise ValueError(f"tests must be at least 40; got {tests!r}.")
+    if sources < 60:
+        raise ValueError(f"sources must be at least 60; got {sources!r}.")
+    root.mkdir(parents=True, exist_ok=True)
+    return _Generator(root, tests, sources, seed).run()
+
+
+# --- the model: imports, sites, and the replay of a test file ------------------------------
+
+
+@dataclass(frozen=True)
+class _Imp:
+    """One first-party import statement of a source module."""
+
+    module: str
+    names: tuple[str, ...] = ()  # ``from module import names``; () for ``import m as alias``
+    alias: str = ""
+    reads: tuple[str, ...] = ()  # names read as ``alias.name`` inside functions
+    guarded: bool = False  # in ``try: ... except ImportError``
 
 
 @dataclass
-class _Module:
-    name: str  # dotted
-    functions: list[str]
-    imports: list[str]  # dotted modules imported
-    text: str = ""
+class _Src:
+    name: str
+    funcs: list[str]
+    asyncs: frozenset[str]
+    imports: list[_Imp] = field(default_factory=list)  # module level, in order
+    lazy: list[_Imp] = field(default_factory=list)  # inside functions: never run on import
+
+    @property
+    def path_parts(self) -> list[str]:
+        return self.name.split(".")
 
 
-def _path(root: Path, dotted: str) -> Path:
-    return root / "src" / Path(*dotted.split(".")).with_suffix(".py")
+@dataclass
+class _Site:
+    path: str
+    module: str
+    form: str
+    where: str
+    provided: frozenset[str] | None
+
+
+# Events of a file's body, a test, fixture or helper (what the replay runs):
+# ("import", module, names, guarded) | ("install", site, lasts, snapshot, if_absent)
+# | ("uninstall", site) | ("call", helper) | ("evict", module)
+Event = tuple
+
+
+@dataclass
+class _Test:
+    requests: tuple[str, ...]
+    events: list[Event]
+
+
+@dataclass
+class _Program:
+    path: str  # relative
+    body: list[Event] = field(default_factory=list)
+    tests: list[_Test] = field(default_factory=list)
+    fixtures: dict[str, list[Event]] = field(default_factory=dict)
+    autouse: list[str] = field(default_factory=list)
+    helpers: dict[str, list[Event]] = field(default_factory=dict)
+
+
+class _Replay:
+    """Run one test file alone, as pytest would, on the generator's model of the tree.
+
+    Python's rules: a module already in ``sys.modules`` is not run again; a fake
+    answers for its module while installed; importing a real module runs its
+    module-level imports in order, and ``from m import x`` with ``m`` a fake lacking
+    ``x`` crashes (unless inside ``try/except ImportError``). Crashes do not stop the
+    replay: every name a chain reaches is recorded (DESIGN.md's static definition).
+    """
+
+    def __init__(self, sources: dict[str, _Src], packages: set[str], sites: list[_Site]) -> None:
+        self.sources = sources
+        self.packages = packages
+        self.sites = sites
+        self.crashes: dict[int, set[str]] = {}
+
+    def run(self, conftests: Sequence[_Program], program: _Program) -> None:
+        self.loaded: set[str] = set()
+        self.fakes: dict[str, int] = {}
+        self.installed: list[tuple[int, str, int | None, frozenset[str] | None, str]] = []
+        self.program = program
+        self.conftests = conftests
+        for conftest in conftests:
+            self.events(conftest.body, conftest)
+        self.events(program.body, program)
+        for test in program.tests:
+            self.test(test, program)
+
+    def test(self, test: _Test, program: _Program) -> None:
+        mark = len(self.installed)
+        for conftest in self.conftests:  # autouse fixtures, root first
+            for name in conftest.autouse:
+                self.events(conftest.fixtures[name], conftest)
+        for name in test.requests:
+            owner = (
+                program
+                if name in program.fixtures
+                else next((c for c in reversed(self.conftests) if name in c.fixtures), None)
+            )
+            if owner is not None:
+                self.events(owner.fixtures[name], owner)
+        self.events(test.events, program)
+        for entry in reversed(self.installed[mark:]):
+            if entry[4] == "test":
+                self.undo(entry)
+        self.installed = self.installed[:mark] + [
+            e for e in self.installed[mark:] if e[4] == "never"
+        ]
+
+    def events(self, events: Iterable[Event], owner: _Program) -> None:
+        for event in events:
+            kind = event[0]
+            if kind == "import":
+                self.do_import(event[1], event[2], event[3])
+            elif kind == "install":
+                self.install(event[1], event[2], event[3], event[4])
+            elif kind == "uninstall":
+                for entry in reversed(self.installed):
+                    if entry[0] == event[1]:
+                        self.installed.remove(entry)
+                        self.undo(entry)
+                        break
+            elif kind == "call":
+                self.events(owner.helpers[event[1]], owner)
+            elif kind == "evict":
+                self.loaded.discard(event[1])
+                self.fakes.pop(event[1], None)
+
+    def install(self, site: int, lasts: str, snapshot: bool, if_absent: bool) -> None:
+        module = self.sites[site].module
+        if if_absent and (module in self.loaded or module in self.fakes):
+            return  # sys.modules.setdefault keeps the module that is there
+        before = frozenset(self.loaded) if snapshot else None
+        self.installed.append((site, module, self.fakes.get(module), before, lasts))
+        self.fakes[module] = site
+
+    def undo(self, entry: tuple[int, str, int | None, frozenset[str] | None, str]) -> None:
+        _, module, previous, before, _ = entry
+        if previous is None:
+            self.fakes.pop(module, None)
+        else:
+            self.fakes[module] = previous
+        if before is not None:  # patch.dict puts the whole of sys.modules back
+            self.loaded = set(before)
+
+    def do_import(self, module: str, names: tuple[str, ...], guarded: bool) -> None:
+        self.ensure(module, guarded)
+        site = self.fakes.get(module)
+        if site is not None:
+            provided = self.sites[site].provided
+            if provided is None or guarded:
+                return
+            for name in names:
+                if name not in provided:
+                    self.crashes.setdefault(site, set()).add(name)
+            return
+        for name in names:
+            sub = f"{module}.{name}"
+            if sub in self.sources or sub in self.packages:
+                self.ensure(sub, guarded)
+
+    def ensure(self, module: str, guarded: bool) -> None:
+        if module in self.fakes or module in self.loaded:
+            return
+        parent = module.rpartition(".")[0]
+        if parent:
+            self.ensure(parent, guarded)
+        if module in self.packages:
+            self.loaded.add(module)  # every package __init__ of the tree is a docstring
+            return
+        source = self.sources.get(module)
+        if source is None:
+            return  # the standard library or a third-party module: nothing of ours runs
+        self.loaded.add(module)
+        for imp in source.imports:
+            self.do_import(imp.module, imp.names, guarded or imp.guarded)
+
+
+# --- text helpers --------------------------------------------------------------------------
+
+
+def _lognormal(rng: random.Random, mean: float, sigma: float, cap: float) -> int:
+    mu = math.log(mean) - sigma * sigma / 2
+    return int(min(cap, max(600.0, rng.lognormvariate(mu, sigma))))
+
+
+def _weighted(rng: random.Random, table: Sequence[tuple[object, float]]) -> object:
+    return rng.choices([v for v, _ in table], [w for _, w in table])[0]
+
+
+def _stub(rng: random.Random) -> str:
+    return rng.choice(("MagicMock()", "AsyncMock()", "lambda *args, **kwargs: None", "_noop"))
 
 
 class _Generator:
     def __init__(self, root: Path, tests: int, sources: int, seed: int) -> None:
-        if tests < 20:
-            raise ValueError(f"tests must be at least 20; got {tests!r}.")
-        if sources < 20:
-            raise ValueError(f"sources must be at least 20; got {sources!r}.")
         self.root = root
-        self.tests = tests
-        self.sources = sources
+        self.n_tests = tests
+        self.n_sources = sources
         self.rng = random.Random(seed)
-        self.targets = max(2, sources // 100)
-        self.ordinary: list[_Module] = []
-        self.by_name: dict[str, _Module] = {}
-        # Graph for reachability: module -> modules it imports; and from-imports of targets.
-        self.edges: dict[str, list[str]] = {}
-        self.target_names: dict[str, dict[str, set[str]]] = {}
-        self.sites: list[SynthSite] = []
+        self.sources: dict[str, _Src] = {}
+        self.order: list[_Src] = []
+        self.packages: set[str] = set()
+        self.required: dict[str, set[str]] = {}  # module -> names the sources use of it
+        self.fan_in: Counter[str] = Counter()
+        self.sites: list[_Site] = []
+        self.files: dict[str, str] = {}  # rel path -> text
+        self.programs: dict[str, _Program] = {}
+        self.conftests: dict[str, _Program] = {}  # folder (rel) -> its conftest
+        self.legacy = ""  # the folder whose conftest installs fakes at module level
 
-    # --- sources -----------------------------------------------------------
+    # --- sources ----------------------------------------------------------------------------
 
-    def make_sources(self) -> list[tuple[Path, str]]:
-        files: list[tuple[Path, str]] = []
-        special = 4 * self.targets  # target, items service, stream service, api handler
-        ordinary = self.sources - special
-        if ordinary < 10:
-            raise ValueError(f"sources={self.sources!r} leaves too few ordinary modules.")
+    def make_sources(self) -> None:
+        rng = self.rng
+        n = self.n_sources
+        hubs = ["base", "config", "errors", "types", "utils", "events"][: len(HUB_PICK)]
+        names: list[str] = [f"app.core.{h}" for h in hubs]
         per_package = 40
-        for i in range(ordinary):
-            name = f"app.pkg{i // per_package:02d}.mod{i:04d}"
-            count = self.rng.randint(3, 7)
-            functions = [
-                f"{self.rng.choice(VERBS)}_{self.rng.choice(WORDS)}_{i}_{k}" for k in range(count)
-            ]
-            # Imports only go to earlier modules, as layered code does.
-            imports = sorted({m.name for m in self.rng.sample(self.ordinary, min(i, 3))})
-            if i and self.rng.random() < 0.3:
-                imports = imports[:1]
-            module = _Module(name, functions, imports)
-            module.text = self.ordinary_source(module)
-            self.ordinary.append(module)
-            self.by_name[name] = module
-            self.edges[name] = list(imports)
-            files.append((_path(self.root, name), module.text))
-        for t in range(self.targets):
-            files.extend(self.target_family(t))
-        packages = {m.rpartition(".")[0] for m in self.edges} | {"app"}
-        for package in sorted(packages):
-            init = self.root / "src" / Path(*package.split(".")) / "__init__.py"
-            files.append((init, f'"""The {package} package."""\n'))
-        return files
+        packages = [
+            f"app.{AREAS[p % len(AREAS)]}.{rng.choice(WORDS)}_{p:02d}"
+            for p in range((n - len(hubs) - 1 + per_package - 1) // per_package)
+        ]
+        for i in range(n - len(hubs) - 1):
+            names.append(f"{packages[i // per_package]}.{rng.choice(WORDS)}_{i:04d}")
+        names.append("app.registry")
+        giant = rng.randrange(len(hubs), n - 1)
+        for index, name in enumerate(names):
+            count = 20 if index < len(hubs) else rng.randint(4, 12)
+            funcs: list[str] = []
+            while len(funcs) < count:
+                func = f"{rng.choice(VERBS)}_{rng.choice(WORDS)}"
+                funcs.append(func if func not in funcs else f"{func}_{len(funcs)}")
+            asyncs = frozenset(f for f in funcs if rng.random() < 0.25)
+            source = _Src(name, funcs, asyncs)
+            self.pick_imports(index, source, hubs=len(hubs))
+            self.sources[name] = source
+            self.order.append(source)
+            parts = name.split(".")
+            self.packages.update(".".join(parts[:k]) for k in range(1, len(parts)))
+        for index, source in enumerate(self.order):
+            size = _lognormal(rng, *SOURCE_SIZE)
+            if index == giant:
+                size = SOURCE_SIZE[2] if n >= 1000 else 100_000
+            self.files[self.source_path(source.name)] = self.source_text(source, size)
+        for package in sorted(self.packages):
+            path = "src/" + package.replace(".", "/") + "/__init__.py"
+            self.files[path] = f'"""The {package} package."""\n'
 
-    def ordinary_source(self, module: _Module) -> str:
+    def pick_imports(self, index: int, source: _Src, hubs: int) -> None:
+        rng = self.rng
+        if index < hubs:
+            chosen = list(range(index))  # hubs import the hubs before them
+        elif source.name == "app.registry":
+            chosen = sorted(rng.sample(range(hubs, index), max(5, round(REGISTRY_SHARE * index))))
+        else:
+            chosen = [h for h in range(hubs) if rng.random() < HUB_PICK[h]]
+            fan_out = min(40, int(rng.expovariate(1 / FAN_OUT_MEAN)))
+            package_start = hubs + ((index - hubs) // 40) * 40
+            for _ in range(fan_out):
+                if rng.random() < 0.5 and index > package_start:
+                    chosen.append(rng.randrange(package_start, index))  # same package
+                else:
+                    chosen.append(rng.randrange(0, index))
+        for target_index in dict.fromkeys(chosen):
+            target = self.order[target_index]
+            imp, lazy = self.spell(target)
+            if lazy:
+                source.lazy.append(imp)
+            else:
+                source.imports.append(imp)
+                self.fan_in[target.name] += 1
+            self.required.setdefault(target.name, set()).update(imp.names or imp.reads)
+
+    def some_names(self, target: _Src) -> tuple[str, ...]:
+        rng = self.rng
+        # the first names are a module's popular API
+        weights = [1 / (k + 1) for k in range(len(target.funcs))]
+        picked = {rng.choices(target.funcs, weights)[0] for _ in range(rng.randint(1, 3))}
+        return tuple(sorted(picked, key=target.funcs.index))
+
+    def spell(self, target: _Src) -> tuple[_Imp, bool]:
+        """How a module imports ``target``, and whether inside a function (lazily)."""
+        roll = self.rng.random()
+        if roll < 0.10:
+            return _Imp(target.name, self.some_names(target)), True
+        if roll < 0.30:
+            alias = "_" + target.name.rpartition(".")[2]
+            return _Imp(target.name, alias=alias, reads=self.some_names(target)), False
+        return _Imp(target.name, self.some_names(target), guarded=roll > 0.95), False
+
+    def source_path(self, module: str) -> str:
+        return "src/" + module.replace(".", "/") + ".py"
+
+    def source_text(self, source: _Src, size: int) -> str:
         rng = self.rng
         word = rng.choice(WORDS)
-        lines = [f'"""{word.capitalize()} helpers for {module.name}."""', ""]
+        lines = [f'"""{word.capitalize()} handling for {source.name}."""', ""]
         lines += ["from __future__ import annotations", "", "import logging", "import math"]
         lines += ["from dataclasses import dataclass", ""]
-        # How each imported module's first function is spelled in this module's code.
-        spelled: dict[str, str] = {}
-        for imported in module.imports:
-            first = self.by_name[imported].functions[0]
-            if rng.random() < 0.5:
-                lines.append(f"from {imported} import {first}")
-                spelled[imported] = first
+        calls: list[str] = []
+        guarded: list[_Imp] = []
+        for imp in source.imports:
+            if imp.guarded:
+                guarded.append(imp)
+            elif imp.alias:
+                lines.append(f"import {imp.module} as {imp.alias}")
+                calls += [f"{imp.alias}.{name}" for name in imp.reads]
             else:
-                alias = imported.rpartition(".")[2]
-                lines.append(f"import {imported} as {alias}")
-                spelled[imported] = f"{alias}.{first}"
-        lines += ["", "log = logging.getLogger(__name__)", ""]
-        lines.append(f"LIMIT = {rng.randint(5, 500)}")
+                lines.append(f"from {imp.module} import {', '.join(imp.names)}")
+                calls += list(imp.names)
+        for imp in guarded:
+            lines += ["", "try:", f"    from {imp.module} import {', '.join(imp.names)}"]
+            lines += ["except ImportError:  # optional in this deployment"]
+            lines += [f"    {name} = None" for name in imp.names]
+        lines += ["", "log = logging.getLogger(__name__)", "", f"LIMIT = {rng.randint(5, 500)}"]
         lines += ["", "", "@dataclass", f"class {word.capitalize()}Record:"]
         lines += ["    id: int", "    name: str", "    score: float = 0.0", ""]
-        lines += ["    def label(self) -> str:", '        return f"{self.name}#{self.id}"', ""]
-        for function in module.functions:
-            lines += ["", *self.source_function(function, spelled)]
-        return "\n".join(lines) + "\n"
+        lines += ["    def label(self) -> str:", '        return f"{self.name}#{self.id}"']
+        text = "\n".join(lines)
+        parts = [text]
+        length = len(text)
+        lazy = list(source.lazy)
+        for func in source.funcs:
+            block = self.source_function(func, func in source.asyncs, calls, lazy)
+            parts.append(block)
+            length += len(block) + 2
+        k = 0
+        while length < size or lazy or calls:
+            block = self.source_function(f"_{rng.choice(VERBS)}_part_{k}", False, calls, lazy)
+            parts.append(block)
+            length += len(block) + 2
+            k += 1
+        return "\n\n\n".join(parts) + "\n"
 
-    def source_function(self, name: str, spelled: dict[str, str]) -> list[str]:
+    def source_function(self, name: str, is_async: bool, calls: list[str], lazy: list[_Imp]) -> str:
         rng = self.rng
-        noun = name.split("_")[1]
-        if rng.random() < 0.25:
-            return [
-                f"async def {name}(key: str, *, retries: int = {rng.randint(1, 5)}) -> dict:",
-                f'    """Fetch the {noun} stored under ``key``."""',
-                "    for attempt in range(retries):",
-                '        log.debug("attempt %d for %s", attempt, key)',
-                f'    return {{"key": key, "kind": "{noun}"}}',
-            ]
+        noun = rng.choice(WORDS)
+        head = "async def" if is_async else "def"
         body = [
-            f"def {name}(items: list, factor: float = {rng.randint(1, 9)}.0) -> list:",
+            f"{head} {name}(items: list, factor: float = {rng.randint(1, 9)}.0) -> list:",
             f'    """Return the {noun} values scaled by ``factor``, skipping empty ones."""',
             "    out = []",
             "    for item in items:",
@@ -272,179 +571,467 @@ class _Generator:
             f'            raise ValueError("{noun} items must not be None")',
             "        out.append(math.floor(item * factor))",
         ]
-        if spelled and rng.random() < 0.5:
-            call = spelled[sorted(spelled)[0]]
-            body += ["    if len(out) > LIMIT:", f"        out = {call}(out[:LIMIT])"]
+        for _ in range(rng.randint(0, 6)):
+            a, b = rng.randint(2, 99), rng.randint(2, 99)
+            body += [
+                f"    if len(out) > {a}:",
+                f"        out = out[: {a}] + [{b}] * {rng.randint(1, 4)}",
+            ]
+        if calls:
+            body += ["    if len(out) > LIMIT:", f"        out = {calls.pop()}(out[:LIMIT])"]
+        if lazy:
+            imp = lazy.pop()
+            body += [f"    from {imp.module} import {', '.join(imp.names)}", ""]
+            body += [f"    log.debug('%s', {imp.names[0]})"]
         body += ["    return out"]
-        return body
+        return "\n".join(body)
 
-    def target_family(self, t: int) -> list[tuple[Path, str]]:
-        target = f"app.crud.store_{t:02d}"
-        items = f"app.services.items_{t:02d}"
-        stream = f"app.services.stream_{t:02d}"
-        handlers = f"app.api.handlers_{t:02d}"
-        defs = []
-        for name in NAMES:
-            if name in SYNC_NAMES:
-                defs += [
-                    f"def {name}(kind: str, ident: int) -> str:",
-                    '    return f"{kind}:{ident}"',
-                ]
-            else:
-                defs += [
-                    f"async def {name}(*args: object, **kwargs: object) -> object:",
-                    f'    raise RuntimeError("{name} needs the database")',
-                ]
-            defs.append("")
-        target_text = "\n".join(
-            [f'"""Storage for store {t}: the module tests replace with fakes."""', "", *defs]
-        )
-        items_text = "\n".join(
-            [
-                f'"""Item operations of store {t}."""',
-                "",
-                f"from {target} import {', '.join(ITEMS_IMPORTS)}",
-                "",
-                "",
-                "async def add_and_list(kind: str, ident: int) -> object:",
-                "    await add_item(item_key(kind, ident))",
-                "    return await list_items(kind)",
-                "",
-                "",
-                "async def replace(kind: str, ident: int) -> object:",
-                "    await delete_item(item_key(kind, ident))",
-                "    return await get_item(item_key(kind, ident))",
-                "",
-            ]
-        )
-        stream_text = "\n".join(
-            [
-                f'"""Streaming writes of store {t}: reserve first, then fill in."""',
-                "",
-                f"from {target} import {', '.join(STREAM_IMPORTS)}",
-                "",
-                "",
-                "async def stream(kind: str, chunks: list) -> object:",
-                "    reserved = await reserve_item(kind)",
-                '    return await update_item(reserved, "".join(chunks))',
-                "",
-            ]
-        )
-        handlers_text = "\n".join(
-            [
-                f'"""HTTP handlers of store {t}."""',
-                "",
-                f"from app.services import stream_{t:02d}",
-                "",
-                "",
-                "async def post_stream(kind: str, chunks: list) -> object:",
-                f"    return await stream_{t:02d}.stream(kind, chunks)",
-                "",
-            ]
-        )
-        self.edges[target] = []
-        self.edges[items] = [target]
-        self.edges[stream] = [target]
-        self.edges[handlers] = ["app.services", stream]
-        self.target_names[items] = {target: set(ITEMS_IMPORTS)}
-        self.target_names[stream] = {target: set(STREAM_IMPORTS)}
-        return [
-            (_path(self.root, target), target_text),
-            (_path(self.root, items), items_text),
-            (_path(self.root, stream), stream_text),
-            (_path(self.root, handlers), handlers_text),
+    # --- tests ------------------------------------------------------------------------------
+
+    def make_tests(self) -> None:
+        rng = self.rng
+        n = self.n_tests
+        areas = max(6, n // 120)
+        folders = [f"tests/{AREAS[a % len(AREAS)]}_{a:02d}" for a in range(areas)]
+        legacy, plugins = folders[0], folders[1]
+        self.legacy = legacy
+        # the two special areas hold their share of the test modules; the rest spread evenly
+        quota = {legacy: max(2, round(LEGACY_SHARE * n)), plugins: max(2, round(PLUGIN_SHARE * n))}
+        placed: list[str] = []
+        for folder, count in quota.items():
+            placed += [folder] * count
+        placed += [
+            folders[2 + i % (areas - 2)] if areas > 2 else folders[i % 2]
+            for i in range(n - len(placed))
         ]
+        rng.shuffle(placed)
+        with_fakes = max(len(STYLES), round(FAKE_FILE_SHARE * n))
+        fake_at = sorted(rng.sample(range(n), with_fakes))
+        counts = self.site_counts(len(fake_at))
+        styles = [_weighted(rng, STYLES) for _ in fake_at]
+        for j, style in enumerate(STYLES):  # every style at least once
+            styles[j] = style[0]
+        plan = {i: (str(styles[j]), counts[j]) for j, i in enumerate(fake_at)}
+        self.make_conftests(folders, legacy, plugins)
+        for i in range(n):
+            folder = placed[i]
+            rel = f"{folder}/test_{rng.choice(WORDS)}_{i:05d}.py"
+            self.test_file(rel, plan.get(i))
+        for folder in folders:
+            self.files[f"{folder}/__init__.py"] = ""
+        self.files["tests/__init__.py"] = ""
 
-    # --- reachability -------------------------------------------------------
+    def site_counts(self, files: int) -> list[int]:
+        mean, sigma, top = SITES_PER_FILE
+        mu = math.log(mean) - sigma * sigma / 2
+        out = [max(1, min(top, round(self.rng.lognormvariate(mu, sigma)))) for _ in range(files)]
+        biggest = max(range(files), key=out.__getitem__)
+        out[biggest] = max(out[biggest], min(top, max(10, round(top * self.n_tests / BASE_TESTS))))
+        return out
 
-    def reached_names(self, imports: list[str], target: str) -> set[str]:
-        """Names the static closure of ``imports`` from-imports from ``target``."""
-        seen = set(imports)
-        queue = deque(imports)
-        names: set[str] = set()
-        while queue:
-            module = queue.popleft()
-            names |= self.target_names.get(module, {}).get(target, set())
-            if module == target:
-                continue  # a faked module's own imports never run
-            for nxt in self.edges.get(module, []):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
-        return names
-
-    # --- tests ---------------------------------------------------------------
-
-    def make_tests(
-        self,
-    ) -> tuple[list[tuple[Path, str]], Counter[str], set[tuple[str, str, tuple[str, ...]]]]:
+    def make_conftests(self, folders: list[str], legacy: str, plugins: str) -> None:
         rng = self.rng
-        files: list[tuple[Path, str]] = []
-        forms: Counter[str] = Counter()
-        expected: set[tuple[str, str, tuple[str, ...]]] = set()
-        # 4% of the test files hold a fake, spread evenly; at least one of each form.
-        fakes = min(max(len(FAKE_FORMS), round(self.tests * 0.04)), self.tests // 2)
-        fake_at = {int((j + 0.5) * self.tests / fakes) for j in range(fakes)}
-        areas = max(1, self.tests // 100)
-        fake_index = 0
-        for i in range(self.tests):
-            area = f"area{rng.randrange(areas):02d}"
-            rel = f"tests/{area}/test_{rng.choice(WORDS)}_{i:05d}.py"
-            # The last block may overshoot the drawn size by a few hundred bytes: stay under 8 KiB.
-            size = rng.randint(2000, 7600)
-            imports = self.pick_test_imports()
-            fake: tuple[str, str] | None = None
-            if i in fake_at:
-                form = FAKE_FORMS[fake_index % len(FAKE_FORMS)]
-                fake = self.fake_block(form, fake_index, rel, expected)
-                forms[form] += 1
-                fake_index += 1
-            files.append((self.root / rel, self.test_file(imports, size, fake)))
-        for a in range(areas):
-            directory = self.root / "tests" / f"area{a:02d}"
-            files.append((directory / "__init__.py", ""))
-            files.append((directory / "conftest.py", _CONFTEST.format(n=a + 3)))
-        files.append((self.root / "tests" / "__init__.py", ""))
-        files.append((self.root / "tests" / "conftest.py", _CONFTEST.format(n=2)))
-        return files, forms, expected
+        root = _Program("tests/conftest.py")
+        hub = self.order[0].name
+        root.body.append(("import", hub, (), False))
+        self.conftests["tests"] = root
+        # every other area has its own fixtures, and loads a module of its part of the app
+        for folder in folders:
+            if folder in (legacy, plugins):
+                continue
+            module = rng.choice(self.order[len(HUB_PICK) : -1])
+            program = _Program(f"{folder}/conftest.py", body=[("import", module.name, (), False)])
+            self.conftests[folder] = program
+            self.files[program.path] = (
+                f'"""Fixtures of {folder}."""\n\nimport pytest\n\n'
+                f"import {module.name}  # noqa: F401\n"
+                f"\n\n@pytest.fixture\ndef {rng.choice(WORDS)}_payload():\n"
+                f'    return {{"id": {rng.randint(1, 99)}, "tags": ["{rng.choice(WORDS)}"]}}\n'
+            )
+        self.files["tests/conftest.py"] = (
+            '"""Shared fixtures."""\n\nimport pytest\n\n'
+            f"import {hub}  # noqa: F401  (loaded for every test, as the app does)\n\n\n"
+            "@pytest.fixture\ndef numbers():\n    return list(range(10))\n"
+        )
+        # a legacy area stubs optional modules for every test below it (menace_sandbox)
+        program = _Program(f"{legacy}/conftest.py")
+        lines = ['"""Stubs for modules the legacy tests cannot import."""', "", "import sys"]
+        lines += ["import types", "", "", "def _noop(*args, **kwargs):", "    return None", ""]
+        for k, target in enumerate(self.targets_with_users(rng.randint(3, 6))):
+            provided = self.provide(target, rng.random() < 0.5)
+            site = self.add_site(program.path, target, "module_type", "conftest", provided)
+            lines += ["", f'_stub_{k} = types.ModuleType("{target}")']
+            lines += [f"_stub_{k}.{name} = _noop" for name in sorted(provided)]
+            lines += [f'sys.modules.setdefault("{target}", _stub_{k})']
+            program.body.append(("install", site, "never", False, True))
+        self.files[program.path] = "\n".join(lines) + "\n"
+        self.conftests[legacy] = program
+        # a plugin area's autouse fixture fakes two modules in every test below (ragflow)
+        program = _Program(f"{plugins}/conftest.py")
+        lines = ['"""Every test here runs without the real clients."""', "", "import sys"]
+        lines += ["from types import ModuleType", "", "import pytest", "", ""]
+        lines += ["@pytest.fixture(autouse=True)", "def _offline_clients(monkeypatch):"]
+        events: list[Event] = []
+        for k, target in enumerate(self.targets_with_users(2)):
+            provided = self.provide(target, rng.random() < 0.5)
+            site = self.add_site(program.path, target, "module_type", "conftest", provided)
+            lines += [f'    client_{k} = ModuleType("{target}")']
+            lines += [
+                f"    client_{k}.{name} = lambda *args, **kwargs: None" for name in sorted(provided)
+            ]
+            lines += [f'    monkeypatch.setitem(sys.modules, "{target}", client_{k})']
+            events.append(("install", site, "test", False, False))
+        lines.append("    yield")
+        program.fixtures["_offline_clients"] = events
+        program.autouse.append("_offline_clients")
+        self.files[program.path] = "\n".join(lines) + "\n"
+        self.conftests[plugins] = program
 
-    def pick_test_imports(self) -> list[_Module]:
-        count = self.rng.randint(1, 4)
-        return self.rng.sample(self.ordinary, min(count, len(self.ordinary)))
+    def targets_with_users(self, count: int) -> list[str]:
+        """Modules that other modules import names from (fakes of them can lack names)."""
+        pool = [s.name for s in self.order[len(HUB_PICK) : -1] if self.required.get(s.name)]
+        return self.rng.sample(pool, min(count, len(pool)))
 
-    def test_file(self, imports: list[_Module], size: int, fake: tuple[str, str] | None) -> str:
+    def provide(self, target: str, complete: bool, needed: Iterable[str] = ()) -> frozenset[str]:
+        """Names a finite fake of ``target`` declares: what its test needs, and either
+        everything the project uses of it or a few of those."""
         rng = self.rng
-        head = [f'"""Tests for {imports[0].name}."""', "", "from __future__ import annotations", ""]
-        head += ["import asyncio", "import json", ""]
-        fake_head, fake_body = fake if fake is not None else ("", "")
-        if fake_head:
-            head.append(fake_head)
-        head += ["import pytest", ""]
+        used = sorted(self.required.get(target, ()), key=self.sources[target].funcs.index)
+        base = set(needed)
+        if complete:
+            base |= set(used)
+        elif used:
+            base |= set(rng.sample(used, rng.randint(0, max(0, len(used) - 1))))
+        if not base:
+            base.add(self.sources[target].funcs[-1])
+        return frozenset(base)
+
+    def add_site(
+        self, path: str, module: str, form: str, where: str, provided: frozenset[str] | None
+    ) -> int:
+        self.sites.append(_Site(path, module, form, where, provided if form in FINITE else None))
+        return len(self.sites) - 1
+
+    def test_file(self, rel: str, plan: tuple[str, int] | None) -> None:
+        rng = self.rng
+        program = _Program(rel)
+        header = ['"""Tests for the {} area."""'.format(rel.split("/")[1]), ""]
+        header += ["from __future__ import annotations", "", "import json", ""]
         callables: list[str] = []
-        for module in imports:
-            alias = module.name.rpartition(".")[2]
+        pool = self.order[len(HUB_PICK) :]
+        imported = rng.sample(pool, int(_weighted(rng, TEST_IMPORTS)))  # type: ignore[call-overload]
+        sections: list[str] = []
+        module_level: list[str] = []
+        unit: _Src | None = None
+        if plan is not None:
+            style, count = plan
+            unit = self.pick_unit()
+            imported = [m for m in imported if m.name != unit.name]
+            header += [
+                "import importlib",
+                "import sys",
+                "import types",
+                "from types import ModuleType, SimpleNamespace",
+            ]
+            header += ["from unittest.mock import AsyncMock, MagicMock, patch", ""]
+        header += ["import pytest", ""]
+        first_party: list[str] = []
+        for module in imported:
             if rng.random() < 0.5:
-                chosen = module.functions[:2]
-                head.append(f"from {module.name} import {', '.join(chosen)}")
-                callables += chosen
+                first_party.append(f"from {module.name} import {module.funcs[0]}")
+                callables.append(module.funcs[0])
+                program.body.append(("import", module.name, (module.funcs[0],), False))
             else:
-                head.append(f"import {module.name} as {alias}")
-                callables.append(f"{alias}.{module.functions[-1]}")
-        if rng.random() < 0.01:
-            head += ["import sys", ""]
-            callables.append("sys.modules.get")  # mentions sys.modules without being a fake
-        parts = ["\n".join(head), ""]
-        if fake_body:
-            parts.append(fake_body)
-        length = sum(len(p) + 1 for p in parts)
+                alias = "_" + module.name.rpartition(".")[2]
+                first_party.append(f"import {module.name} as {alias}")
+                callables.append(f"{alias}.{module.funcs[-1]}")
+                program.body.append(("import", module.name, (), False))
+        avoid = {m.name for m in imported}
+        if plan is not None and unit is not None:
+            style, count = plan
+            writer = getattr(self, f"style_{style}")
+            module_level, sections = writer(program, unit, count, avoid, callables)
+        if not callables:
+            callables.append("sorted")
+        header += first_party
+        if plan is not None:
+            header += ["", "", "def _noop(*args, **kwargs):", "    return None"]
+        text = "\n".join(header)
+        parts = [text, *module_level]
+        size = _lognormal(rng, *TEST_SIZE)
+        length = sum(len(p) for p in parts)
+        fillers: list[str] = []
         k = 0
-        while length < size:
+        while length + sum(len(s) for s in sections) < size:
             block = self.test_block(rng.choice(callables), k)
-            parts.append(block)
-            length += len(block) + 1
+            fillers.append(block)
+            length += len(block) + 2
             k += 1
-        # Two blank lines between top-level blocks, as formatters leave them.
-        return "\n\n\n".join(p.rstrip("\n") for p in parts if p) + "\n"
+        # the fake sections sit among the other tests, in order
+        slots = sorted(rng.randrange(len(fillers) + 1) for _ in sections)
+        body: list[str] = []
+        s = 0
+        for f_index in range(len(fillers) + 1):
+            while s < len(sections) and slots[s] == f_index:
+                body.append(sections[s])
+                s += 1
+            if f_index < len(fillers):
+                body.append(fillers[f_index])
+        parts += body
+        self.files[rel] = "\n\n\n".join(p.rstrip("\n") for p in parts if p) + "\n"
+        if plan is not None:
+            self.programs[rel] = program
+        elif rel.startswith(self.legacy + "/"):
+            self.programs[rel] = program  # its imports run under the conftest's stubs
+
+    def pick_unit(self) -> _Src:
+        """A unit under test: a module that imports first-party modules."""
+        rng = self.rng
+        while True:
+            unit = rng.choice(self.order[len(HUB_PICK) : -1])
+            if len(unit.imports) >= 2 or rng.random() < 0.1:
+                return unit
+
+    def targets(self, unit: _Src, count: int, avoid: set[str]) -> list[_Src]:
+        """What a file fakes: the unit's own imports first, then modules it does not use."""
+        rng = self.rng
+        own = [self.sources[i.module] for i in unit.imports if i.module not in avoid]
+        rng.shuffle(own)
+        extra = [
+            s
+            for s in rng.sample(self.order[:-1], min(len(self.order) - 1, count + 4))
+            if s.name not in avoid and s.name != unit.name and s not in own
+        ]
+        return (own + extra)[: max(1, count)]
+
+    def needed(self, unit: _Src, target: str) -> set[str]:
+        return {n for i in unit.imports if i.module == target for n in (i.names or i.reads)}
+
+    def unit_import(self, unit: _Src, indent: str) -> tuple[str, Event]:
+        package, _, leaf = unit.name.rpartition(".")
+        roll = self.rng.randrange(4)
+        if roll == 0:
+            return f"{indent}module = importlib.import_module({unit.name!r})", (
+                "import",
+                unit.name,
+                (),
+                False,
+            )
+        if roll == 1:
+            return f"{indent}from {package} import {leaf} as module", (
+                "import",
+                package,
+                (leaf,),
+                False,
+            )
+        if roll == 2:
+            return f"{indent}import {unit.name} as module", ("import", unit.name, (), False)
+        name = unit.funcs[0]
+        return f"{indent}from {unit.name} import {name} as module", (
+            "import",
+            unit.name,
+            (name,),
+            False,
+        )
+
+    def fake_expr(
+        self,
+        form: str,
+        target: _Src,
+        provided: frozenset[str],
+        var: str,
+        indent: str,
+        factories: list[str],
+    ) -> tuple[list[str], str]:
+        """Lines that build a fake, and the expression installed."""
+        names = sorted(provided)
+        rng = self.rng
+        if form == "mock":
+            return [], "MagicMock()"
+        if form == "none":
+            return [], "None"
+        if form == "mock_spec":
+            return [], f"MagicMock(spec={names!r})"
+        if form == "namespace":
+            args = ", ".join(f"{n}={_stub(rng)}" for n in names)
+            return [], f"SimpleNamespace({args})"
+        if form == "factory":
+            func = f"_make_{target.name.rpartition('.')[2]}_{len(factories)}"
+            body = [f"def {func}():", f'    module = types.ModuleType("{target.name}")']
+            body += [f"    module.{n} = {_stub(rng)}" for n in names]
+            body += ["    return module"]
+            factories.append("\n".join(body))
+            return [], f"{func}()"
+        lines = [f'{indent}{var} = types.ModuleType("{target.name}")']
+        lines += [f"{indent}{var}.{n} = {_stub(rng)}" for n in names]
+        return lines, var
+
+    # --- where a file's fakes live ------------------------------------------------------------
+
+    def style_test(
+        self, program: _Program, unit: _Src, count: int, avoid: set[str], callables: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """``with patch.dict(sys.modules, {...})`` in tests (aragora)."""
+        rng = self.rng
+        pool = self.targets(unit, rng.randint(2, 8), avoid)
+        module_level: list[str] = []
+        sections: list[str] = []
+        factories: list[str] = []
+        if rng.random() < 0.5:  # the unit imported at module level: windows find it loaded
+            name = unit.funcs[0]
+            program.body.append(("import", unit.name, (name,), False))
+            module_level.append(f"from {unit.name} import {name} as unit_entry")
+        left = count
+        t = 0
+        while left > 0:
+            entries = min(left, rng.randint(1, min(5, len(pool))))
+            left -= entries
+            decorator = rng.random() < 0.08
+            build: list[str] = []
+            items: list[str] = []
+            installed: list[int] = []
+            for k, target in enumerate(rng.sample(pool, entries)):
+                form = str(_weighted(rng, TEST_FORMS))
+                if decorator and form in ("module_type", "factory"):
+                    form = "mock"  # a decorator's mapping cannot use the test's names
+                provided = self.provide(
+                    target.name, rng.random() < 0.6, self.needed(unit, target.name)
+                )
+                if form in FINITE and rng.random() < 0.25:
+                    provided = frozenset(provided - {rng.choice(sorted(provided))}) or provided
+                lines, expr = self.fake_expr(form, target, provided, f"fake_{k}", "    ", factories)
+                build += lines
+                items.append(f'"{target.name}": {expr},')
+                installed.append(self.add_site(program.path, target.name, form, "test", provided))
+            head = f"def test_{rng.choice(WORDS)}_with_fakes_{t}():"
+            if decorator:
+                line, event = self.unit_import(unit, "    ")
+                mapping = "{\n" + "".join(f"    {i}\n" for i in items) + "}"
+                text = [f"@patch.dict(sys.modules, {mapping})", head, line]
+                text.append("    assert module is not None")
+            else:
+                line, event = self.unit_import(unit, "        ")
+                mapping = "{\n" + "".join(f"        {i}\n" for i in items) + "    }"
+                if rng.random() < 0.1:  # the mapping bound to a name first
+                    text = [head, *build, f"    modules = {mapping}"]
+                    text.append("    with patch.dict(sys.modules, modules):")
+                else:
+                    text = [head, *build, f"    with patch.dict(sys.modules, {mapping}):"]
+                text += [line, "        assert module is not None"]
+            events: list[Event] = [("install", s, "idle", True, False) for s in installed]
+            events.append(event)
+            events += [("uninstall", s) for s in reversed(installed)]
+            program.tests.append(_Test((), events))
+            body = "\n".join(text)
+            if rng.random() < 0.5 and not decorator:  # a method of a test class
+                body = body.replace("():", "(self):", 1)
+                indented = "\n".join("    " + ln if ln else ln for ln in body.split("\n"))
+                body = f"class TestFakes{t}:\n{indented}"
+            sections.append(body)
+            t += 1
+        sections[:0] = factories
+        return module_level, sections
+
+    def style_helper(
+        self, program: _Program, unit: _Src, count: int, avoid: set[str], callables: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """A loader helper that fakes the unit's imports, then imports it (ragflow)."""
+        rng = self.rng
+        pool = self.targets(unit, count, avoid)
+        leaf = unit.name.rpartition(".")[2]
+        helper = f"_load_{leaf}_module"
+        lines = [f"def {helper}(monkeypatch):"]
+        events: list[Event] = []
+        for k, target in enumerate(pool):
+            form = "namespace" if rng.random() < 0.05 else "module_type"
+            provided = self.provide(target.name, rng.random() < 0.6, self.needed(unit, target.name))
+            if rng.random() < 0.25:
+                provided = frozenset(provided - {rng.choice(sorted(provided))}) or provided
+            site = self.add_site(program.path, target.name, form, "helper", provided)
+            if form == "namespace":
+                args = ", ".join(f"{n}={_stub(rng)}" for n in sorted(provided))
+                lines.append(f"    dep_{k} = SimpleNamespace({args})")
+            else:
+                lines.append(f'    dep_{k} = ModuleType("{target.name}")')
+                lines += [f"    dep_{k}.{n} = {_stub(rng)}" for n in sorted(provided)]
+            lines.append(f'    monkeypatch.setitem(sys.modules, "{target.name}", dep_{k})')
+            events.append(("install", site, "test", False, False))
+        lines.append(f"    return importlib.import_module({unit.name!r})")
+        events.append(("import", unit.name, (), False))
+        program.helpers[helper] = events
+        sections = ["\n".join(lines)]
+        for t in range(rng.randint(1, 6)):
+            sections.append(
+                f"def test_{leaf}_{rng.choice(WORDS)}_{t}(monkeypatch):\n"
+                f"    module = {helper}(monkeypatch)\n"
+                "    assert module is not None\n"
+            )
+            program.tests.append(_Test((), [("call", helper)]))
+        return [], sections
+
+    def style_module(
+        self, program: _Program, unit: _Src, count: int, avoid: set[str], callables: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """Stubs installed at module level, then the unit imported (menace_sandbox)."""
+        rng = self.rng
+        pool = self.targets(unit, count, avoid)
+        lines: list[str] = []
+        for k, target in enumerate(pool):
+            form = "namespace" if rng.random() < 0.3 else "module_type"
+            provided = self.provide(target.name, rng.random() < 0.6, self.needed(unit, target.name))
+            if rng.random() < 0.25:
+                provided = frozenset(provided - {rng.choice(sorted(provided))}) or provided
+            site = self.add_site(program.path, target.name, form, "module", provided)
+            if form == "namespace":
+                args = ", ".join(f"{n}=_noop" for n in sorted(provided))
+                expr = f"types.SimpleNamespace({args})"
+            else:
+                lines.append(f'_stub_{k} = types.ModuleType("{target.name}")')
+                lines += [f"_stub_{k}.{n} = _noop" for n in sorted(provided)]
+                expr = f"_stub_{k}"
+            if rng.random() < 0.55:
+                lines.append(f'sys.modules.setdefault("{target.name}", {expr})')
+                program.body.append(("install", site, "never", False, True))
+            else:
+                lines.append(f'sys.modules["{target.name}"] = {expr}')
+                program.body.append(("install", site, "never", False, False))
+        name = unit.funcs[0]
+        lines += ["", f"from {unit.name} import {name}  # noqa: E402"]
+        program.body.append(("import", unit.name, (name,), False))
+        callables.append(name)
+        return ["\n".join(lines)], []
+
+    def style_fixture(
+        self, program: _Program, unit: _Src, count: int, avoid: set[str], callables: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """Fixtures that install fakes; tests request them and import the unit."""
+        rng = self.rng
+        pool = self.targets(unit, min(count, 6), avoid)
+        sections: list[str] = []
+        fixtures: list[str] = []
+        for target in pool:
+            provided = self.provide(target.name, rng.random() < 0.6, self.needed(unit, target.name))
+            site = self.add_site(program.path, target.name, "module_type", "fixture", provided)
+            name = f"fake_{target.name.rpartition('.')[2]}"
+            lines = ["@pytest.fixture", f"def {name}(monkeypatch):"]
+            lines.append(f'    fake = types.ModuleType("{target.name}")')
+            lines += [f"    fake.{n} = {_stub(rng)}" for n in sorted(provided)]
+            lines += [
+                f'    monkeypatch.setitem(sys.modules, "{target.name}", fake)',
+                "    yield fake",
+            ]
+            program.fixtures[name] = [("install", site, "test", False, False)]
+            fixtures.append(name)
+            sections.append("\n".join(lines))
+        for t in range(max(1, count - len(pool) + 1)):
+            requests = tuple(rng.sample(fixtures, rng.randint(1, len(fixtures))))
+            line, event = self.unit_import(unit, "    ")
+            sections.append(
+                f"def test_{rng.choice(WORDS)}_isolated_{t}({', '.join(requests)}):\n"
+                f"{line}\n    assert module is not None\n"
+            )
+            program.tests.append(_Test(requests, [event]))
+        return [], sections
 
     def test_block(self, func: str, k: int) -> str:
         rng = self.rng
@@ -498,12 +1085,9 @@ class _Generator:
             )
         if kind == 4:
             return (
-                f"def test_{word}_async_{k}():\n"
-                "    async def scenario():\n"
-                "        await asyncio.sleep(0)\n"
-                f"        return {n}\n"
-                "\n"
-                f"    assert asyncio.run(scenario()) == {n}\n"
+                f"async def test_{word}_async_{k}():\n"
+                f"    result = {func}([{n}])\n"
+                f"    assert result is not None\n"
             )
         return (
             f"def test_{word}_rejects_none_{k}():\n"
@@ -511,52 +1095,31 @@ class _Generator:
             f"        {func}([None])\n"
         )
 
-    # --- fakes ----------------------------------------------------------------
+    # --- expected findings, and the files -----------------------------------------------------
 
-    def fake_block(
-        self, form: str, index: int, rel: str, expected: set[tuple[str, str, tuple[str, ...]]]
-    ) -> tuple[str, str]:
-        """Return (extra imports, test code) of one fake, and record its expected findings."""
-        rng = self.rng
-        t = rng.randrange(self.targets)
-        target = f"app.crud.store_{t:02d}"
-        # Which names the fake declares: complete, lacking only the new one, or lacking several.
-        shape = index % 5
-        if shape == 0:
-            provided = list(NAMES)
-        elif shape in (1, 2):
-            provided = list(OLD_NAMES)
-        else:
-            provided = sorted(rng.sample(OLD_NAMES, rng.randint(1, len(OLD_NAMES) - 1)))
-        # What the test imports inside the patched scope decides what is reached.
-        reach = rng.choice(["none", "none", "items", "stream", "handlers"])
-        reach_modules = {
-            "none": [],
-            "items": [f"app.services.items_{t:02d}"],
-            "stream": [f"app.services.stream_{t:02d}"],
-            "handlers": [f"app.api.handlers_{t:02d}"],
-        }[reach]
-        use = _import_lines(reach_modules, index)
-        head, body = _FAKE_WRITERS[form](target, provided, index, use)
-        quiet = form not in ANALYSABLE_FORMS
-        module = "redis" if form == "third_party" else target
-        self.sites.append(
-            SynthSite(
-                rel, form, module, None if quiet else frozenset(provided), tuple(reach_modules)
-            )
-        )
-        if not quiet:
-            missing = set(NAMES) - set(provided)
-            reached = missing & self.reached_names(reach_modules, target)
+    def expected(self) -> list[Finding]:
+        replay = _Replay(self.sources, self.packages, self.sites)
+        for rel, program in self.programs.items():
+            folders = rel.split("/")[:-1]
+            chain = ["/".join(folders[:k]) for k in range(1, len(folders) + 1)]
+            conftests = [self.conftests[f] for f in chain if f in self.conftests]
+            replay.run(conftests, program)
+        out: list[Finding] = []
+        for index, site in enumerate(self.sites):
+            if site.provided is None:
+                continue
+            # a name a replay reaches crashes the run whether or not own code needs it
+            reached = replay.crashes.get(index, set())
+            missing = self.required.get(site.module, set()) - site.provided
             if reached:
-                expected.add((rel, "MA001", tuple(sorted(reached))))
+                out.append((site.path, site.module, "MA001", tuple(sorted(reached))))
             if missing - reached:
-                expected.add((rel, "MA002", tuple(sorted(missing - reached))))
-        return head, body
+                out.append((site.path, site.module, "MA002", tuple(sorted(missing - reached))))
+        return sorted(out)
 
     def run(self) -> SynthStats:
-        sources = self.make_sources()
-        tests, forms, expected = self.make_tests()
+        self.make_sources()
+        self.make_tests()
         pyproject = (
             "[project]\n"
             'name = "synthetic-monorepo"\n'
@@ -567,319 +1130,126 @@ class _Generator:
             'tests = ["tests"]\n'
             f'cache-dir = "{CACHE_DIR}"\n'
         )
-        all_files = [(self.root / "pyproject.toml", pyproject), *sources, *tests]
-        for path, text in all_files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        test_paths = tuple(p for p, _ in tests if p.name.startswith("test_"))
-        source_paths = tuple(p for p, _ in sources if p.name != "__init__.py")
-        touch = _path(self.root, self.ordinary[len(self.ordinary) // 2].name)
+        self.files["pyproject.toml"] = pyproject
+        expected = self.expected()
+        test_bytes = source_bytes = 0
+        made: set[Path] = set()
+        for rel in sorted(self.files):
+            path = self.root / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            data = self.files[rel].encode()
+            path.write_bytes(data)
+            if rel.startswith("tests/") and path.name.startswith("test_"):
+                test_bytes += len(data)
+            elif rel.startswith("src/") and path.name != "__init__.py":
+                source_bytes += len(data)
+        test_paths = tuple(
+            sorted(
+                self.root / r
+                for r in self.files
+                if r.startswith("tests/") and r.rpartition("/")[2].startswith("test_")
+            )
+        )
+        source_paths = tuple(sorted(self.root / self.source_path(s.name) for s in self.order))
+        hub, fan_in = self.fan_in.most_common(1)[0]
+        with_sites = {s.path for s in self.sites}
         return SynthStats(
             root=self.root,
             test_files=len(test_paths),
             source_modules=len(source_paths),
-            test_bytes=sum(len(t.encode()) for p, t in tests if p.name.startswith("test_")),
-            source_bytes=sum(len(t.encode()) for p, t in sources if p.name != "__init__.py"),
-            fake_files=sum(forms.values()),
-            sites_by_form=dict(sorted(forms.items())),
-            expected=frozenset(expected),
-            touch_target=touch,
-            sites=tuple(self.sites),
+            test_bytes=test_bytes,
+            source_bytes=source_bytes,
+            fake_files=len(with_sites),
+            sites=tuple(
+                SynthSite(s.path, s.module, s.form, s.where, s.provided) for s in self.sites
+            ),
+            expected=tuple(expected),
+            hub=hub,
+            hub_fan_in=fan_in,
+            touch_target=self.root / self.source_path(hub),
             test_paths=test_paths,
             source_paths=source_paths,
         )
 
 
-def _stub(name: str, mock: str = "") -> str:
-    return f"{mock}MagicMock()" if name in SYNC_NAMES else f"{mock}AsyncMock()"
+# --- one big generated test file -------------------------------------------------------------
 
 
-def _import_lines(modules: list[str], index: int) -> list[str]:
-    """Statements that import ``modules`` the way tests do, in one of three spellings."""
-    out = []
-    for module in modules:
-        style = index % 3
-        package, _, leaf = module.rpartition(".")
-        if style == 0:
-            out.append(f"import {module}")
-        elif style == 1:
-            out.append(f"from {package} import {leaf}")
-        else:
-            out.append(f'importlib.import_module("{module}")')
-    return out
+@dataclass(frozen=True)
+class BigFile:
+    """A small project whose one test file is huge and holds one fake that lacks a name."""
+
+    root: Path
+    test_file: Path
+    size: int
+    expected: tuple[Finding, ...]
 
 
-def _indent(lines: list[str], depth: int) -> str:
-    pad = "    " * depth
-    return "\n".join(pad + line for line in lines) if lines else pad + "pass"
-
-
-FakeWriter = Callable[[str, list[str], int, list[str]], tuple[str, str]]
-
-_MOCKS = "import importlib\nimport sys\nimport types\nfrom types import SimpleNamespace\n"
-_MOCKS += "from unittest.mock import AsyncMock, MagicMock, Mock, patch\n"
-_HARNESS = "from harness import mock_module\n"
-
-
-def _dict_entries(provided: list[str], depth: int) -> str:
-    pad = "    " * depth
-    return "\n".join(f'{pad}"{n}": {_stub(n)},' for n in provided)
-
-
-def _kw_entries(provided: list[str], depth: int, mock: str = "") -> str:
-    pad = "    " * depth
-    return "\n".join(f"{pad}{n}={_stub(n, mock)}," for n in provided)
-
-
-def _spec(provided: list[str]) -> str:
-    return "[" + ", ".join(f'"{n}"' for n in provided) + "]"
-
-
-def _w_mock_module_lambda(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return _MOCKS + _HARNESS, (
-        f"def test_fake_store_{i}():\n"
-        "    with mock_module(\n"
-        f'        "{target}",\n'
-        "        lambda: {\n"
-        f"{_dict_entries(provided, 3)}\n"
-        "        },\n"
-        "    ) as fake:\n"
-        f"{_indent([*use, f'assert sys.modules[{target!r}] is fake'], 2)}\n"
-    )
-
-
-def _w_mock_module_dict(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return _MOCKS + _HARNESS, (
-        f"def test_fake_store_{i}():\n"
-        f'    with mock_module("{target}", {{\n'
-        f"{_dict_entries(provided, 2)}\n"
-        "    }):\n"
-        f"{_indent(use, 2)}\n"
-    )
-
-
-def _w_sys_modules_namespace(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}():\n"
-        "    fake = SimpleNamespace(\n"
-        f"{_kw_entries(provided, 2)}\n"
-        "    )\n"
-        f'    sys.modules["{target}"] = fake\n'
-        "    try:\n"
-        f"{_indent(use, 2)}\n"
-        "    finally:\n"
-        f'        del sys.modules["{target}"]\n'
-    )
-
-
-def _w_setitem_module_type(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    attrs = "\n".join(f"    fake.{n} = {_stub(n)}" for n in provided)
-    return _MOCKS, (
-        f"def test_fake_store_{i}(monkeypatch):\n"
-        f'    fake = types.ModuleType("{target}")\n'
-        f"{attrs}\n"
-        f'    monkeypatch.setitem(sys.modules, "{target}", fake)\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_patch_dict_cm(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}():\n"
-        f"    fake = MagicMock(spec={_spec(provided)})\n"
-        f'    with patch.dict(sys.modules, {{"{target}": fake}}):\n'
-        f"{_indent(use, 2)}\n"
-    )
-
-
-def _w_patch_dict_decorator(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return _MOCKS, (
-        f"FAKE_STORE_{i} = Mock(spec={_spec(provided)})\n"
-        "\n\n"
-        f'@patch.dict(sys.modules, {{"{target}": FAKE_STORE_{i}}})\n'
-        f"def test_fake_store_{i}():\n"
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_patch_dict_string(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}():\n"
-        "    fake = SimpleNamespace(\n"
-        f"{_kw_entries(provided, 2)}\n"
-        "    )\n"
-        f'    with patch.dict("sys.modules", {{"{target}": fake}}):\n'
-        f"{_indent(use, 2)}\n"
-    )
-
-
-def _w_mocker_patch_dict(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}(mocker):\n"
-        "    fake = SimpleNamespace(\n"
-        f"{_kw_entries(provided, 2)}\n"
-        "    )\n"
-        f'    mocker.patch.dict(sys.modules, {{"{target}": fake}})\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_dict_spread(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    base, extra = provided[:-1], provided[-1:]
-    base_text = f"{{\n{_dict_entries(base, 1)}\n}}" if base else "{}"
-    return _MOCKS + _HARNESS, (
-        f"BASE_STORE_{i} = {base_text}\n"
-        "\n\n"
-        f"def test_fake_store_{i}():\n"
-        f'    with mock_module("{target}", {{**BASE_STORE_{i}, '
-        + ", ".join(f'"{n}": {_stub(n)}' for n in extra)
-        + "}):\n"
-        f"{_indent(use, 2)}\n"
-    )
-
-
-def _w_helper(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def make_store_{i}():\n"
-        '    """The store as this test needs it."""\n'
-        "    return SimpleNamespace(\n"
-        f"{_kw_entries(provided, 2)}\n"
-        "    )\n"
-        "\n\n"
-        f"def test_fake_store_{i}(monkeypatch):\n"
-        f'    monkeypatch.setitem(sys.modules, "{target}", make_store_{i}())\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_kwargs_helper(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def build_store_{i}(**functions):\n"
-        '    """A stand-in store module holding just ``functions``."""\n'
-        "    return SimpleNamespace(**functions)\n"
-        "\n\n"
-        f"def test_fake_store_{i}(monkeypatch):\n"
-        f"    fake = build_store_{i}(\n"
-        f"{_kw_entries(provided, 2)}\n"
-        "    )\n"
-        f'    monkeypatch.setitem(sys.modules, "{target}", fake)\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_name_constant(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f'STORE_MODULE_{i} = "{target}"\n'
-        "\n\n"
-        f"def test_fake_store_{i}():\n"
-        f"    sys.modules[STORE_MODULE_{i}] = SimpleNamespace(\n"
-        f"{_kw_entries(provided, 2)}\n"
-        "    )\n"
-        "    try:\n"
-        f"{_indent(use, 2)}\n"
-        "    finally:\n"
-        f"        sys.modules.pop(STORE_MODULE_{i})\n"
-    )
-
-
-def _w_unittest_mock_module(
-    target: str, provided: list[str], i: int, use: list[str]
-) -> tuple[str, str]:
-    return "import importlib\nimport sys\nfrom unittest import mock\n", (
-        f"def test_fake_store_{i}():\n"
-        f"    fake = mock.MagicMock(spec={_spec(provided)})\n"
-        f'    with mock.patch.dict(sys.modules, {{"{target}": fake}}):\n'
-        f"{_indent(use, 2)}\n"
-    )
-
-
-def _w_specless(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}(monkeypatch):\n"
-        "    # Accepts any attribute, so it can never lack a name.\n"
-        f'    monkeypatch.setitem(sys.modules, "{target}", MagicMock())\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_suppressed(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}(monkeypatch):\n"
-        "    # Deliberately minimal: this code path must only read.\n"
-        "    fake = SimpleNamespace(get_item=AsyncMock())\n"
-        f'    monkeypatch.setitem(sys.modules, "{target}", fake)  # mock-audit: ignore\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-def _w_blocker(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}():\n"
-        "    # None makes the import fail, which is what this test checks.\n"
-        f'    with patch.dict(sys.modules, {{"{target}": None}}):\n'
-        "        with pytest.raises(ImportError):\n"
-        f'            importlib.import_module("{target}")\n'
-    )
-
-
-def _w_third_party(target: str, provided: list[str], i: int, use: list[str]) -> tuple[str, str]:
-    return _MOCKS, (
-        f"def test_fake_store_{i}(monkeypatch):\n"
-        "    # Not a project module: its exports are not ours to check.\n"
-        '    monkeypatch.setitem(sys.modules, "redis", SimpleNamespace(Redis=MagicMock()))\n'
-        f"{_indent(use, 1)}\n"
-    )
-
-
-_FAKE_WRITERS: dict[str, FakeWriter] = {
-    "mock_module_lambda": _w_mock_module_lambda,
-    "mock_module_dict": _w_mock_module_dict,
-    "sys_modules_namespace": _w_sys_modules_namespace,
-    "setitem_module_type": _w_setitem_module_type,
-    "patch_dict_cm_magicmock_spec": _w_patch_dict_cm,
-    "patch_dict_decorator_constant": _w_patch_dict_decorator,
-    "patch_dict_string": _w_patch_dict_string,
-    "mocker_patch_dict": _w_mocker_patch_dict,
-    "dict_spread": _w_dict_spread,
-    "helper": _w_helper,
-    "kwargs_helper": _w_kwargs_helper,
-    "name_constant": _w_name_constant,
-    "unittest_mock_module": _w_unittest_mock_module,
-    "specless": _w_specless,
-    "suppressed": _w_suppressed,
-    "blocker": _w_blocker,
-    "third_party": _w_third_party,
-}
-
-_CONFTEST = '''"""Shared fixtures."""
-
-import pytest
-
-
-@pytest.fixture
-def numbers():
-    return list(range({n}))
-'''
-
-
-def generate(root: Path, *, tests: int, sources: int, seed: int = 0) -> SynthStats:
-    """Write a synthetic monorepo under ``root`` (created if needed) and describe it.
-
-    The same arguments always write the same bytes.
-    """
+def generate_big_file(root: Path, size: int = BIG_FILE_BYTES, seed: int = 0) -> BigFile:
+    """Write a project with one generated test file of about ``size`` bytes (tables of
+    cases and thousands of tests, as code generators write them) and one fake in it."""
+    rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
-    return _Generator(root, tests, sources, seed).run()
+    files = {
+        "pyproject.toml": '[project]\nname = "bigfile"\nversion = "0"\n\n[tool.mock-audit]\n'
+        f'src = ["src"]\ntests = ["tests"]\ncache-dir = "{CACHE_DIR}"\n',
+        "src/bigapp/__init__.py": '"""The app."""\n',
+        "src/bigapp/store.py": '"""Storage."""\n\n\nasync def add_item(key):\n    return key\n\n\n'
+        "async def reserve_item(key):\n    return key\n\n\ndef item_key(kind, ident):\n"
+        '    return f"{kind}:{ident}"\n',
+        "src/bigapp/service.py": '"""Service."""\n\nfrom bigapp.store import add_item, item_key, '
+        "reserve_item\n\n\nasync def save(kind, ident):\n"
+        "    await reserve_item(item_key(kind, ident))\n"
+        "    return await add_item(item_key(kind, ident))\n",
+        "tests/__init__.py": "",
+    }
+    head = (
+        '"""Generated: every case of the pricing table (do not edit by hand)."""\n\n'
+        "import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import AsyncMock, "
+        "MagicMock, patch\n\nimport pytest\n\n\n"
+    )
+    fake = (
+        "def test_service_saves_through_the_store():\n"
+        "    fake = SimpleNamespace(add_item=AsyncMock(), item_key=MagicMock())\n"
+        '    with patch.dict(sys.modules, {"bigapp.store": fake}):\n'
+        "        import bigapp.service\n"
+        "    assert bigapp.service is not None\n"
+    )
+    parts = [head]
+    length = len(head)
+    k = 0
+    placed = False
+    while length < size:
+        if k % 3 == 0:
+            rows = "\n".join(
+                f'    ({rng.randint(0, 10**6)}, "{rng.choice(WORDS)}", {rng.random():.6f}),'
+                for _ in range(200)
+            )
+            block = f"CASES_{k} = [\n{rows}\n]\n\n\n"
+            block += f'@pytest.mark.parametrize("n, word, ratio", CASES_{k})\n'
+            block += f"def test_case_table_{k}(n, word, ratio):\n"
+            block += "    assert n >= 0 and word and ratio >= 0\n"
+        else:
+            block = "".join(
+                f"def test_generated_{k}_{j}():\n    value = {rng.randint(0, 999)}\n"
+                f"    assert value * 2 == {0} + value + value\n\n\n"
+                for j in range(40)
+            )
+        if not placed and length > size // 2:
+            block = fake + "\n\n" + block
+            placed = True
+        parts.append(block + "\n\n")
+        length += len(block) + 2
+        k += 1
+    if not placed:
+        parts.append(fake)
+    files["tests/test_generated_cases.py"] = "".join(parts).rstrip("\n") + "\n"
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    test_file = root / "tests/test_generated_cases.py"
+    expected = (("tests/test_generated_cases.py", "bigapp.store", "MA001", ("reserve_item",)),)
+    return BigFile(root, test_file, test_file.stat().st_size, expected)

@@ -5,9 +5,9 @@ Pure text in, text out: the edits (``audit.model.FakeEdit``) come from the analy
 
 from __future__ import annotations
 
+from ..sourcefile import Decoded, decode, encode, write_atomic
 from .command import AddMissingNames, FixPlan, fix_file_text, run_command
 from .edits import FixError, apply_edits
-from ..sourcefile import Decoded, decode, encode, write_atomic
 
 __all__ = [
     "AddMissingNames",

@@ -9,11 +9,11 @@ edited statements stays as it was; missing imports go in last (``imports``).
 from __future__ import annotations
 
 import ast
-import warnings
 import io
 import keyword
 import re
 import tokenize
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +24,8 @@ from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, Posi
 from audit.errors import AuditError
 from audit.model import EditKind, FakeEdit, Span, StubKind
 
-from . import imports, layout
 from ..sourcefile import split_lines
+from . import imports, layout
 from .stubs import Spelling, TemplateError, spelling, stub_for
 
 #: Deeper bracket nesting than this is refused: libcst's native parser can crash the

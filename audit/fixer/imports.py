@@ -11,12 +11,12 @@ starts that group before the third-party ones.
 from __future__ import annotations
 
 import ast
-import warnings
 import bisect
 import io
 import re
 import sys
 import tokenize
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 

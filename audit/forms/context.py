@@ -57,8 +57,8 @@ class Context:
         default_factory=dict
     )
     # fixtures of the conftests by fixture name, nearest conftest first
-    fixtures: Mapping[str, tuple[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Unit], ...]] = (
-        field(default_factory=dict)
+    fixtures: Mapping[str, tuple[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Unit], ...]] = field(
+        default_factory=dict
     )
 
     def deeper(self, **changes: object) -> Context:
@@ -101,8 +101,11 @@ class Context:
         if full is None:
             return False
         module, _, last = full.rpartition(".")
-        return last in MOCK_CLASSES and (module in ("", "unittest.mock") or "." not in full or
-                                         module.split(".")[0] in ("mocker", "mock", "unittest"))
+        return last in MOCK_CLASSES and (
+            module in ("", "unittest.mock")
+            or "." not in full
+            or module.split(".")[0] in ("mocker", "mock", "unittest")
+        )
 
     def is_sys_modules(self, node: ast.expr, *, by_name: bool = False) -> bool:
         """``sys.modules`` (however imported); with ``by_name`` also the string
@@ -264,9 +267,12 @@ class Context:
         own first, then its conftests')."""
         for binding in reversed(self.unit.scopes.module.bindings.get(name, [])):
             node = binding.node
-            if binding.kind == "def" and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if fixture_name(node) == name:
-                    return node, self.unit
+            if (
+                binding.kind == "def"
+                and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and fixture_name(node) == name
+            ):
+                return node, self.unit
         for func, unit in self.fixtures.get(name, ()):
             return func, unit
         return None

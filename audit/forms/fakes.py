@@ -26,9 +26,21 @@ REAL_MODULE_CALLS = frozenset(
 )
 # Keyword arguments of the mock classes that configure the mock rather than name attributes.
 MOCK_PARAMS = frozenset(
-    {"spec", "spec_set", "side_effect", "return_value", "wraps", "name", "parent", "unsafe",
-     "new", "new_callable", "instance", "**"}
-)  # fmt: skip
+    {
+        "spec",
+        "spec_set",
+        "side_effect",
+        "return_value",
+        "wraps",
+        "name",
+        "parent",
+        "unsafe",
+        "new",
+        "new_callable",
+        "instance",
+        "**",
+    }
+)
 
 
 class FakeForm(Form):
@@ -117,7 +129,9 @@ def _bound(var: str, binding: Binding, ctx: Context, *, mapping: bool, factory: 
         fixture = ctx.fixture(var)
         if fixture is not None:
             return _helper_result(fixture[0], fixture[1], None, ctx, mapping)
-        return unknown(f"The fake comes from the parameter {var!r}, which mock-audit cannot follow.")
+        return unknown(
+            f"The fake comes from the parameter {var!r}, which mock-audit cannot follow."
+        )
     if binding.kind != "assign" or binding.value is None:
         return unknown(f"The fake {var!r} is bound in a way mock-audit cannot follow.")
     inner = fake_of(binding.value, ctx.deeper(), mapping=mapping, factory=factory)
@@ -197,9 +211,13 @@ def _given_names(
             "dict", ctx.unit.source.span(source), ctx.unit.source.statement_span(addition.stmt)
         )
         return frozenset(k for k in keys if k is not None), target
-    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute):
-        if source.func.attr in ("items", "keys") and not source.args:
-            return _given_names(source.func.value, ctx, addition)
+    if (
+        isinstance(source, ast.Call)
+        and isinstance(source.func, ast.Attribute)
+        and source.func.attr in ("items", "keys")
+        and not source.args
+    ):
+        return _given_names(source.func.value, ctx, addition)
     if isinstance(source, ast.Name):
         argument = ctx.env.get(source.id)
         if argument is not None:
@@ -240,7 +258,9 @@ def _argument_names(
         names: set[str] = set()
         for keyword in argument.keywords:
             if keyword.arg is None:
-                return unknown(f"The helper's **{param} comes from a mapping mock-audit cannot read.")
+                return unknown(
+                    f"The helper's **{param} comes from a mapping mock-audit cannot read."
+                )
             names.add(keyword.arg)
         target = None
         if call is not None and caller.stmt is not None:
@@ -258,14 +278,20 @@ def _argument_names(
         target = None
         if caller.stmt is not None:
             target = EditTarget(
-                "dict", caller.unit.source.span(value), caller.unit.source.statement_span(caller.stmt)
+                "dict",
+                caller.unit.source.span(value),
+                caller.unit.source.statement_span(caller.stmt),
             )
         return frozenset(k for k in keys if k is not None), target
     inner = fake_of(value, caller.deeper(), mapping=True)
     if inner.finite:
         assert inner.names is not None
         return inner.names, inner.edit
-    return inner if inner.note else unknown("The fake's names come from an argument mock-audit cannot read.")
+    return (
+        inner
+        if inner.note
+        else unknown("The fake's names come from an argument mock-audit cannot read.")
+    )
 
 
 def _attribute_target(
@@ -310,9 +336,9 @@ def _returns(body: list[ast.stmt]) -> list[ast.expr | None]:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        if isinstance(node, ast.Return) and node.value is not None:
-            out.append(node.value)
-        elif isinstance(node, (ast.Yield, ast.YieldFrom)) and node.value is not None:
+        if (isinstance(node, ast.Return) and node.value is not None) or (
+            isinstance(node, (ast.Yield, ast.YieldFrom)) and node.value is not None
+        ):
             out.append(node.value)
         stack.extend(ast.iter_child_nodes(node))
     return out
@@ -372,7 +398,7 @@ class NoneBlocker(FakeForm):
     MATCH = (
         Match('import sys\nsys.modules["app.crud"] = None\n', names=None),
         Match(
-            'import sys\nfrom unittest.mock import patch\n\n'
+            "import sys\nfrom unittest.mock import patch\n\n"
             'with patch.dict(sys.modules, {"app.crud": None}):\n    pass\n',
             names=None,
         ),
@@ -390,17 +416,18 @@ class RealModule(FakeForm):
     example = 'sys.modules["app.crud"] = importlib.import_module("app.crud")'
     MATCH = (
         Match(
-            'import importlib, sys\nsys.modules["app.crud"] = importlib.import_module("app.crud")\n',
+            "import importlib, sys\n"
+            'sys.modules["app.crud"] = importlib.import_module("app.crud")\n',
             names=None,
         ),
         Match(
-            'import sys\nfrom unittest import mock\nimport app.crud\n'
+            "import sys\nfrom unittest import mock\nimport app.crud\n"
             'sys.modules["app.crud"] = mock.create_autospec(app.crud)\n',
             names=None,
         ),
         Match('import sys\n\nimport app.crud\n\nsys.modules["app.crud"] = app.crud\n', names=None),
         Match(
-            'import sys\nfrom unittest.mock import MagicMock\n\nimport app.crud\n\n'
+            "import sys\nfrom unittest.mock import MagicMock\n\nimport app.crud\n\n"
             'sys.modules["app.crud"] = MagicMock(spec=app.crud)\n',
             names=None,
         ),
@@ -422,7 +449,7 @@ class RealModule(FakeForm):
 class DictFake(FakeForm):
     id = "dict"
     title = (
-        "a dict literal (also `dict(...)`, `{**BASE, ...}` spreads, later `d[\"x\"] = ...` "
+        'a dict literal (also `dict(...)`, `{**BASE, ...}` spreads, later `d["x"] = ...` '
         "and `d.update(...)`): its keys, when `mock_module` turns it into a module"
     )
     example = 'mock_module("app.crud", {"load": f})'
@@ -430,7 +457,7 @@ class DictFake(FakeForm):
         Match(
             'from harness import mock_module\n\nwith mock_module("app.crud", {"load": print}):\n'
             "    pass\n",
-            fixed='from unittest.mock import MagicMock\n\nfrom harness import mock_module\n\n'
+            fixed="from unittest.mock import MagicMock\n\nfrom harness import mock_module\n\n"
             'with mock_module("app.crud", {"load": print, "save": MagicMock()}):\n    pass\n',
         ),
         Match(
@@ -440,7 +467,7 @@ class DictFake(FakeForm):
         Match(
             'from harness import mock_module\n\nwith mock_module("app.crud", dict(load=print)):\n'
             "    pass\n",
-            fixed='from unittest.mock import MagicMock\n\nfrom harness import mock_module\n\n'
+            fixed="from unittest.mock import MagicMock\n\nfrom harness import mock_module\n\n"
             'with mock_module("app.crud", dict(load=print, save=MagicMock())):\n    pass\n',
         ),
         Match(
@@ -449,17 +476,17 @@ class DictFake(FakeForm):
             names=frozenset({"load", "save"}),
         ),
         Match(
-            'from unittest import mock\n\nfrom harness import mock_module\n\n'
+            "from unittest import mock\n\nfrom harness import mock_module\n\n"
             'fake = {"load": print, "save": print}\n'
             'with mock_module("app.crud", fake):\n    pass\n',
             names=frozenset({"load", "save"}),
             added="remove",
-            fixed='from unittest import mock\n\nfrom harness import mock_module\n\n'
+            fixed="from unittest import mock\n\nfrom harness import mock_module\n\n"
             'fake = {"load": print, "save": print, "remove": mock.AsyncMock()}\n'
             'with mock_module("app.crud", fake):\n    pass\n',
         ),
         Match(
-            'from harness import mock_module\n\n'
+            "from harness import mock_module\n\n"
             'with mock_module("app.crud", {"__getattr__": lambda name: print}):\n    pass\n',
             names=None,
         ),
@@ -486,11 +513,14 @@ class DictFake(FakeForm):
             return keys
         return self._made(keys, node, ctx, mapping, "dict")
 
-    def _made(self, names: set[str], node: ast.expr, ctx: Context, mapping: bool, kind: str) -> Fake:
+    def _made(
+        self, names: set[str], node: ast.expr, ctx: Context, mapping: bool, kind: str
+    ) -> Fake:
         if not mapping:
             # ``sys.modules[m] = {...}``: ``from m import x`` reads attributes of a dict
-            return Fake("dict_installed", DICT_ATTRIBUTES, key=_key(node, ctx),
-                        lines=(node.lineno,))  # fmt: skip
+            return Fake(
+                "dict_installed", DICT_ATTRIBUTES, key=_key(node, ctx), lines=(node.lineno,)
+            )
         if "__getattr__" in names:
             return any_name(self.id)
         return Fake(
@@ -509,17 +539,17 @@ class DictOfNames(FakeForm):
     example = 'mock_module("app.crud", {n: MagicMock() for n in ["load"]})'
     MATCH = (
         Match(
-            'from unittest.mock import MagicMock\nfrom harness import mock_module\n\n'
+            "from unittest.mock import MagicMock\nfrom harness import mock_module\n\n"
             'with mock_module("app.crud", {n: MagicMock() for n in ["load"]}):\n    pass\n',
-            fixed='from unittest.mock import MagicMock\nfrom harness import mock_module\n\n'
+            fixed="from unittest.mock import MagicMock\nfrom harness import mock_module\n\n"
             'with mock_module("app.crud", {n: MagicMock() for n in ["load", "save"]}):\n'
             "    pass\n",
         ),
     )
     NO_MATCH = (
-        'from unittest.mock import MagicMock\nfrom harness import mock_module\n\n'
+        "from unittest.mock import MagicMock\nfrom harness import mock_module\n\n"
         'with mock_module("app.crud", {n: MagicMock() for n in names()}):\n    pass\n',
-        'from unittest.mock import MagicMock\nfrom harness import mock_module\n\n'
+        "from unittest.mock import MagicMock\nfrom harness import mock_module\n\n"
         'with mock_module("app.crud", {f"{n}_fake": MagicMock() for n in ["load"]}):\n    pass\n',
     )
 
@@ -553,7 +583,7 @@ class ModuleTypeFake(FakeForm):
     id = "module_type"
     title = (
         "`types.ModuleType(...)` (or `type(sys)(...)`) and the attributes given to it later: "
-        "`m.x = ...`, `setattr(m, \"x\", ...)`, `m.__dict__.update(...)`, `vars(m).update(...)`, "
+        '`m.x = ...`, `setattr(m, "x", ...)`, `m.__dict__.update(...)`, `vars(m).update(...)`, '
         "a `setattr` loop over a literal list of names"
     )
     example = 'm = types.ModuleType("app.crud"); m.load = f'
@@ -561,7 +591,7 @@ class ModuleTypeFake(FakeForm):
         Match(
             'import sys\nimport types\n\ncrud = types.ModuleType("app.crud")\ncrud.load = print\n'
             'sys.modules["app.crud"] = crud\n',
-            fixed='import sys\nimport types\nfrom unittest.mock import MagicMock\n\n'
+            fixed="import sys\nimport types\nfrom unittest.mock import MagicMock\n\n"
             'crud = types.ModuleType("app.crud")\ncrud.load = print\ncrud.save = MagicMock()\n'
             'sys.modules["app.crud"] = crud\n',
         ),
@@ -571,10 +601,11 @@ class ModuleTypeFake(FakeForm):
         ),
         Match(
             'import sys\nimport types\n\ncrud = types.ModuleType("app.crud")\n'
-            'for name in ["load"]:\n    setattr(crud, name, print)\nsys.modules["app.crud"] = crud\n',
+            'for name in ["load"]:\n    setattr(crud, name, print)\n'
+            'sys.modules["app.crud"] = crud\n',
         ),
         Match(
-            'import sys\nimport types\n\n\ndef make(name, **attrs):\n'
+            "import sys\nimport types\n\n\ndef make(name, **attrs):\n"
             "    module = types.ModuleType(name)\n    for key, value in attrs.items():\n"
             "        setattr(module, key, value)\n    return module\n\n\n"
             'sys.modules["app.crud"] = make("app.crud", load=print)\n',
@@ -589,14 +620,14 @@ class ModuleTypeFake(FakeForm):
         Match(
             'import sys\n\ncrud = type(sys)("app.crud")\ncrud.load = print\n'
             'sys.modules["app.crud"] = crud\n',
-            fixed='import sys\nfrom unittest.mock import MagicMock\n\n'
+            fixed="import sys\nfrom unittest.mock import MagicMock\n\n"
             'crud = type(sys)("app.crud")\ncrud.load = print\ncrud.save = MagicMock()\n'
             'sys.modules["app.crud"] = crud\n',
         ),
         Match(
             'import sys\nimport types\n\ncrud = types.ModuleType("app.crud")\n'
             'setattr(crud, "load", print)\nsys.modules["app.crud"] = crud\n',
-            fixed='import sys\nimport types\nfrom unittest.mock import MagicMock\n\n'
+            fixed="import sys\nimport types\nfrom unittest.mock import MagicMock\n\n"
             'crud = types.ModuleType("app.crud")\nsetattr(crud, "load", print)\n'
             'crud.save = MagicMock()\nsys.modules["app.crud"] = crud\n',
         ),
@@ -614,9 +645,9 @@ class ModuleTypeFake(FakeForm):
     NO_MATCH = (
         'import sys\n\n\ndef test(obj):\n    sys.modules["app.crud"] = type(obj)("m")\n',
         # ``type(X)`` of a class is its metaclass: this builds a class that has ``load``
-        'import sys\nfrom types import SimpleNamespace\n\n'
+        "import sys\nfrom types import SimpleNamespace\n\n"
         'sys.modules["app.crud"] = type(SimpleNamespace)("crud", (), {"load": print})\n',
-        'import sys\n\nfrom mylib import ModuleType\n\n'
+        "import sys\n\nfrom mylib import ModuleType\n\n"
         'sys.modules["app.crud"] = ModuleType("app.crud")\n',
     )
 
@@ -645,10 +676,11 @@ class NamespaceFake(FakeForm):
     example = "SimpleNamespace(load=f)"
     MATCH = (
         Match(
-            'import sys\nfrom types import SimpleNamespace\n\n'
+            "import sys\nfrom types import SimpleNamespace\n\n"
             'sys.modules["app.crud"] = SimpleNamespace(load=print)\n',
-            fixed='import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import '
-            'MagicMock\n\nsys.modules["app.crud"] = SimpleNamespace(load=print, save=MagicMock())\n',
+            fixed="import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import "
+            "MagicMock\n\n"
+            'sys.modules["app.crud"] = SimpleNamespace(load=print, save=MagicMock())\n',
         ),
         Match(
             'import sys\nfrom types import SimpleNamespace\n\nBASE = {"save": print}\n'
@@ -656,32 +688,34 @@ class NamespaceFake(FakeForm):
             names=frozenset({"load", "save"}),
         ),
         Match(
-            'import sys\nfrom types import SimpleNamespace\n\n'
+            "import sys\nfrom types import SimpleNamespace\n\n"
             'sys.modules["app.crud"] = SimpleNamespace(load=print, save=print)\n',
             names=frozenset({"load", "save"}),
             added="remove",
-            fixed='import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import '
+            fixed="import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import "
             'AsyncMock\n\nsys.modules["app.crud"] = SimpleNamespace(load=print, save=print, '
-            'remove=AsyncMock())\n',
+            "remove=AsyncMock())\n",
         ),
         # the fake is in a mapping bound to a name: the fix edits the binding
         Match(
-            'import sys\nfrom types import SimpleNamespace\n\n'
+            "import sys\nfrom types import SimpleNamespace\n\n"
             'FAKES = {"app.crud": SimpleNamespace(load=print)}\nsys.modules.update(FAKES)\n',
-            fixed='import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import '
+            fixed="import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import "
             'MagicMock\n\nFAKES = {"app.crud": SimpleNamespace(load=print, save=MagicMock())}\n'
-            'sys.modules.update(FAKES)\n',
+            "sys.modules.update(FAKES)\n",
         ),
     )
     NO_MATCH = (
         'import sys\nsys.modules["app.crud"] = Namespace(load=print)\n',
-        'import sys\nfrom argparse import Namespace\n\n'
+        "import sys\nfrom argparse import Namespace\n\n"
         'sys.modules["app.crud"] = Namespace(load=print)\n',
     )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
-        if not (isinstance(node, ast.Call) and ctx.qualified(node.func) in (
-            "types.SimpleNamespace", "SimpleNamespace")):  # fmt: skip
+        if not (
+            isinstance(node, ast.Call)
+            and ctx.qualified(node.func) in ("types.SimpleNamespace", "SimpleNamespace")
+        ):
             return None
         if node.args:
             return unknown("The fake is built from positional arguments mock-audit cannot read.")
@@ -713,9 +747,9 @@ class MockSpec(FakeForm):
     example = 'MagicMock(spec=["load"])'
     MATCH = (
         Match(
-            'import sys\nfrom unittest.mock import MagicMock\n\n'
+            "import sys\nfrom unittest.mock import MagicMock\n\n"
             'sys.modules["app.crud"] = MagicMock(spec=["load"])\n',
-            fixed='import sys\nfrom unittest.mock import MagicMock\n\n'
+            fixed="import sys\nfrom unittest.mock import MagicMock\n\n"
             'sys.modules["app.crud"] = MagicMock(spec=["load", "save"])\n',
         ),
         Match(
@@ -725,32 +759,32 @@ class MockSpec(FakeForm):
             'sys.modules["app.crud"] = mock.Mock(spec_set=NAMES)\n',
         ),
         Match(
-            'import sys\nfrom unittest.mock import Mock\n\n'
+            "import sys\nfrom unittest.mock import Mock\n\n"
             'sys.modules["app.crud"] = Mock(["load"])\n'
         ),
         # keywords set attributes on a mock with a spec (not on one with spec_set)
         Match(
-            'import sys\nfrom unittest.mock import MagicMock\n\n'
+            "import sys\nfrom unittest.mock import MagicMock\n\n"
             'sys.modules["app.crud"] = MagicMock(spec=["load"], save=print)\n',
             names=frozenset({"load", "save"}),
         ),
         Match(
-            'import sys\n\n\ndef test_it(mocker):\n'
+            "import sys\n\n\ndef test_it(mocker):\n"
             '    mocker.patch.dict(sys.modules, {"app.crud": mocker.MagicMock(spec=["load"])})\n',
-            fixed='import sys\n\n\ndef test_it(mocker):\n'
+            fixed="import sys\n\n\ndef test_it(mocker):\n"
             "    mocker.patch.dict(\n"
             '        sys.modules, {"app.crud": mocker.MagicMock(spec=["load", "save"])}\n'
             "    )\n",
         ),
         # spec-less: answers any name (but has no ``__path__``)
         Match(
-            'import sys\nfrom unittest.mock import MagicMock\n\n'
+            "import sys\nfrom unittest.mock import MagicMock\n\n"
             'sys.modules["app.crud"] = MagicMock()\n',
             names=None,
         ),
     )
     NO_MATCH = (
-        'import sys\n\nfrom mylib import MagicMock\n\n'
+        "import sys\n\nfrom mylib import MagicMock\n\n"
         'sys.modules["app.crud"] = MagicMock(spec=["load"])\n',
     )
 
@@ -798,36 +832,36 @@ class ClassFake(FakeForm):
     example = "class FakeCrud:\n    def load(self): ..."
     MATCH = (
         Match(
-            'import sys\n\n\nclass FakeCrud:\n    def load(self):\n        pass\n\n\n'
+            "import sys\n\n\nclass FakeCrud:\n    def load(self):\n        pass\n\n\n"
             'sys.modules["app.crud"] = FakeCrud()\n',
-            fixed='import sys\nfrom unittest.mock import MagicMock\n\n\nclass FakeCrud:\n'
+            fixed="import sys\nfrom unittest.mock import MagicMock\n\n\nclass FakeCrud:\n"
             "    def load(self):\n        pass\n\n    save = MagicMock()\n\n\n"
             'sys.modules["app.crud"] = FakeCrud()\n',
         ),
         Match(
-            'import sys\nfrom unittest import mock\n\n\nclass FakeCrud:\n    def load(self):\n'
+            "import sys\nfrom unittest import mock\n\n\nclass FakeCrud:\n    def load(self):\n"
             '        pass\n\n\nsys.modules["app.crud"] = FakeCrud\n',
-            fixed='import sys\nfrom unittest import mock\n\n\nclass FakeCrud:\n'
-            '    def load(self):\n        pass\n\n    save = mock.MagicMock()\n\n\n'
+            fixed="import sys\nfrom unittest import mock\n\n\nclass FakeCrud:\n"
+            "    def load(self):\n        pass\n\n    save = mock.MagicMock()\n\n\n"
             'sys.modules["app.crud"] = FakeCrud\n',
         ),
         Match(
-            'import sys\n\n\nclass FakeCrud:\n    def __init__(self):\n'
+            "import sys\n\n\nclass FakeCrud:\n    def __init__(self):\n"
             '        self.load = print\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
             names=frozenset({"__init__", "load"}),
         ),
         Match(
-            'import sys\n\n\nclass Base:\n    def load(self):\n        pass\n\n\n'
+            "import sys\n\n\nclass Base:\n    def load(self):\n        pass\n\n\n"
             'class FakeCrud(Base):\n    pass\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
         ),
         Match(
-            'import sys\n\n\nclass FakeCrud:\n    def __getattr__(self, name):\n'
+            "import sys\n\n\nclass FakeCrud:\n    def __getattr__(self, name):\n"
             '        return print\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
             names=None,
         ),
     )
     NO_MATCH = (
-        'import sys\n\nfrom mylib import Base\n\n\nclass FakeCrud(Base):\n    def load(self):\n'
+        "import sys\n\nfrom mylib import Base\n\n\nclass FakeCrud(Base):\n    def load(self):\n"
         '        pass\n\n\nsys.modules["app.crud"] = FakeCrud()\n',
     )
 
@@ -847,15 +881,19 @@ class ClassFake(FakeForm):
             if found is None or found[0].kind != "class" or found[0].node is node:
                 if ctx.is_mock_class(base):
                     return any_name(self.id)
-                return unknown(f"The fake class {node.name!r} derives from "
-                               f"{ast.unparse(base)!r}, which mock-audit does not follow.")  # fmt: skip
+                return unknown(
+                    f"The fake class {node.name!r} derives from "
+                    f"{ast.unparse(base)!r}, which mock-audit does not follow."
+                )
             inherited = self.of(found[0], found[1].deeper(), instance=instance)
             if not inherited.finite:
                 return inherited
             assert inherited.names is not None
             names |= inherited.names
         if node.keywords:
-            return unknown(f"The fake class {node.name!r} has a metaclass mock-audit cannot follow.")
+            return unknown(
+                f"The fake class {node.name!r} has a metaclass mock-audit cannot follow."
+            )
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(stmt.name)
@@ -872,8 +910,10 @@ class ClassFake(FakeForm):
                 for target in targets:
                     for element in target.elts if isinstance(target, ast.Tuple) else [target]:
                         if not isinstance(element, ast.Name):
-                            return unknown(f"The fake class {node.name!r} assigns to a target "
-                                           "other than plain names.")  # fmt: skip
+                            return unknown(
+                                f"The fake class {node.name!r} assigns to a target "
+                                "other than plain names."
+                            )
                         names.add(element.id)
         if names & {"__getattr__", "__getattribute__"}:
             return any_name(self.id)

@@ -92,22 +92,32 @@ class SysModulesAssign(InstallForm):
     title = "assignment to `sys.modules` (also through `from sys import modules`)"
     example = 'sys.modules["app.crud"] = fake'
     MATCH = (
-        Match('import sys\nfrom types import SimpleNamespace\n\n'
-              'sys.modules["app.crud"] = SimpleNamespace(load=print)\n'),
-        Match('from sys import modules\nfrom types import SimpleNamespace\n\n'
-              'modules["app.crud"] = SimpleNamespace(load=print)\n'),
-        Match('import sys\nimport types\n\nCRUD = "app.crud"\n'
-              'sys.modules[CRUD] = fake = types.ModuleType(CRUD)\nfake.load = print\n'),
-        Match('import sys as system\nfrom types import SimpleNamespace\n\n'
-              'system.modules["app.crud"] = SimpleNamespace(load=print)\n'),
-        Match('import sys\nfrom types import SimpleNamespace\n\nPKG = "app"\n'
-              'sys.modules[f"{PKG}.crud"] = SimpleNamespace(load=print)\n'),
-    )  # fmt: skip
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n"
+            'sys.modules["app.crud"] = SimpleNamespace(load=print)\n'
+        ),
+        Match(
+            "from sys import modules\nfrom types import SimpleNamespace\n\n"
+            'modules["app.crud"] = SimpleNamespace(load=print)\n'
+        ),
+        Match(
+            'import sys\nimport types\n\nCRUD = "app.crud"\n'
+            "sys.modules[CRUD] = fake = types.ModuleType(CRUD)\nfake.load = print\n"
+        ),
+        Match(
+            "import sys as system\nfrom types import SimpleNamespace\n\n"
+            'system.modules["app.crud"] = SimpleNamespace(load=print)\n'
+        ),
+        Match(
+            'import sys\nfrom types import SimpleNamespace\n\nPKG = "app"\n'
+            'sys.modules[f"{PKG}.crud"] = SimpleNamespace(load=print)\n'
+        ),
+    )
     NO_MATCH = (
         'import sys\ncache = {}\ncache["app.crud"] = object()\n',
-        'from types import SimpleNamespace\n\nmodules = {}\n'
+        "from types import SimpleNamespace\n\nmodules = {}\n"
         'modules["app.crud"] = SimpleNamespace(load=print)\n',
-    )  # fmt: skip
+    )
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not isinstance(node, ast.Assign):
@@ -129,19 +139,27 @@ class SysModulesMethods(InstallForm):
     example = 'sys.modules.update({"app.crud": fake})'
     MATCH = (
         # a dict put in sys.modules answers only the dict's attributes
-        Match('import sys\n\nsys.modules.update({"app.crud": {"load": print}})\n',
-              names=DICT_ATTRIBUTES),
-        Match('import sys\nfrom types import SimpleNamespace\n\n'
-              'sys.modules.setdefault("app.crud", SimpleNamespace(load=print))\n'),
-        Match('import sys\nfrom types import SimpleNamespace\n\n'
-              'FAKES = {"app.crud": SimpleNamespace(load=print)}\nsys.modules.update(FAKES)\n'),
-        Match('import sys\nfrom types import SimpleNamespace\n\n'
-              'sys.modules |= {"app.crud": SimpleNamespace(load=print)}\n'),
-    )  # fmt: skip
+        Match(
+            'import sys\n\nsys.modules.update({"app.crud": {"load": print}})\n',
+            names=DICT_ATTRIBUTES,
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n"
+            'sys.modules.setdefault("app.crud", SimpleNamespace(load=print))\n'
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n"
+            'FAKES = {"app.crud": SimpleNamespace(load=print)}\nsys.modules.update(FAKES)\n'
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n"
+            'sys.modules |= {"app.crud": SimpleNamespace(load=print)}\n'
+        ),
+    )
     NO_MATCH = (
         'import sys\nd = {}\nd.update({"app.crud": 1})\n',
         'import os\n\nos.environ.update({"app.crud": "1"})\n',
-    )  # fmt: skip
+    )
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -171,20 +189,24 @@ class MonkeypatchSetitem(InstallForm):
     title = "pytest's `monkeypatch.setitem(sys.modules, ...)` (restored when the test ends)"
     example = 'monkeypatch.setitem(sys.modules, "app.crud", fake)'
     MATCH = (
-        Match('import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n'
-              '    monkeypatch.setitem(sys.modules, "app.crud", SimpleNamespace(load=print))\n'),
-        Match('import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n'
-              '    monkeypatch.setitem(sys.modules, name="app.crud",\n'
-              '                        value=SimpleNamespace(load=print))\n'),
-    )  # fmt: skip
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n"
+            '    monkeypatch.setitem(sys.modules, "app.crud", SimpleNamespace(load=print))\n'
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n"
+            '    monkeypatch.setitem(sys.modules, name="app.crud",\n'
+            "                        value=SimpleNamespace(load=print))\n"
+        ),
+    )
     NO_MATCH = (
         'def test_it(monkeypatch):\n    monkeypatch.setitem({}, "app.crud", 1)\n',
-        'import os\n\n\ndef test_it(monkeypatch):\n'
+        "import os\n\n\ndef test_it(monkeypatch):\n"
         '    monkeypatch.setitem(os.environ, "app.crud", "1")\n',
         # only patch.dict resolves a dotted string; setitem on a str is a TypeError
-        'import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n'
+        "import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(monkeypatch):\n"
         '    monkeypatch.setitem("sys.modules", "app.crud", SimpleNamespace(load=print))\n',
-    )  # fmt: skip
+    )
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -200,38 +222,50 @@ class MonkeypatchSetitem(InstallForm):
 class PatchDict(InstallForm):
     id = "patch_dict"
     title = (
-        "`patch.dict(sys.modules, {...})` (also `\"sys.modules\"`, through `unittest.mock`, "
+        '`patch.dict(sys.modules, {...})` (also `"sys.modules"`, through `unittest.mock`, '
         "`mock` or pytest-mock's `mocker`) as a `with`, a decorator, `.start()`, or `mocker`'s call"
     )
     example = 'with patch.dict(sys.modules, {"app.crud": fake}):'
     MATCH = (
-        Match('import sys\nfrom unittest.mock import MagicMock, patch\n\n'
-              'with patch.dict("sys.modules", {"app.crud": MagicMock(spec=["load"])}):\n    pass\n'),
-        Match('import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(mocker):\n'
-              '    mocker.patch.dict(sys.modules, {"app.crud": SimpleNamespace(load=print)})\n'),
-        Match('import sys\nfrom unittest import mock\n\n\n'
-              '@mock.patch.dict(sys.modules, {"app.crud": mock.MagicMock(spec=["load"])})\n'
-              'def test_it():\n    pass\n'),
-        Match('import sys\nfrom unittest.mock import MagicMock, patch\n\n'
-              'patcher = patch.dict(sys.modules, {"app.crud": MagicMock(spec=["load"])})\n'
-              'patcher.start()\n'),
-        Match('import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import patch\n\n'
-              'with patch.dict(sys.modules, values={"app.crud": SimpleNamespace(load=print)}):\n'
-              '    pass\n'),
-        Match('import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import patch\n\n'
-              'BASE = {"app.models": None}\n'
-              'with patch.dict(sys.modules, {**BASE, "app.crud": SimpleNamespace(load=print)}):\n'
-              '    pass\n'),
-    )  # fmt: skip
+        Match(
+            "import sys\nfrom unittest.mock import MagicMock, patch\n\n"
+            'with patch.dict("sys.modules", {"app.crud": MagicMock(spec=["load"])}):\n    pass\n'
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\n\n\ndef test_it(mocker):\n"
+            '    mocker.patch.dict(sys.modules, {"app.crud": SimpleNamespace(load=print)})\n'
+        ),
+        Match(
+            "import sys\nfrom unittest import mock\n\n\n"
+            '@mock.patch.dict(sys.modules, {"app.crud": mock.MagicMock(spec=["load"])})\n'
+            "def test_it():\n    pass\n"
+        ),
+        Match(
+            "import sys\nfrom unittest.mock import MagicMock, patch\n\n"
+            'patcher = patch.dict(sys.modules, {"app.crud": MagicMock(spec=["load"])})\n'
+            "patcher.start()\n"
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import patch\n\n"
+            'with patch.dict(sys.modules, values={"app.crud": SimpleNamespace(load=print)}):\n'
+            "    pass\n"
+        ),
+        Match(
+            "import sys\nfrom types import SimpleNamespace\nfrom unittest.mock import patch\n\n"
+            'BASE = {"app.models": None}\n'
+            'with patch.dict(sys.modules, {**BASE, "app.crud": SimpleNamespace(load=print)}):\n'
+            "    pass\n"
+        ),
+    )
     NO_MATCH = (
         'from unittest.mock import patch\n\nwith patch.dict({}, {"app.crud": 1}):\n    pass\n',
-        'import os\nfrom unittest.mock import patch\n\n'
+        "import os\nfrom unittest.mock import patch\n\n"
         'with patch.dict(os.environ, {"app.crud": "1"}):\n    pass\n',
         'from unittest.mock import patch\n\n\n@patch.dict("os.environ", {"app.crud": "1"})\n'
-        'def test_it():\n    pass\n',
-        'from unittest.mock import patch\n\nmodules = {}\n'
+        "def test_it():\n    pass\n",
+        "from unittest.mock import patch\n\nmodules = {}\n"
         'with patch.dict(modules, {"app.crud": {"load": print}}):\n    pass\n',
-    )  # fmt: skip
+    )
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -265,26 +299,37 @@ class MockModule(InstallForm):
     )
     example = 'with mock_module("app.crud", lambda: {...}):'
     MATCH = (
-        Match('from harness import mock_module\n\n'
-              'with mock_module("app.crud", lambda: {"load": print}):\n    pass\n'),
+        Match(
+            "from harness import mock_module\n\n"
+            'with mock_module("app.crud", lambda: {"load": print}):\n    pass\n'
+        ),
         Match('def test_it(mock_module):\n    mock_module("app.crud", {"load": print})\n'),
-        Match('import harness\n\nwith harness.mock_module("app.crud", lambda: {"load": print}):\n'
-              '    pass\n'),
-        Match('from harness import mock_module\n\n\ndef make_crud():\n'
-              '    return {"load": print}\n\n\n'
-              'with mock_module(name="app.crud", factory=make_crud):\n    pass\n'),
-    )  # fmt: skip
+        Match(
+            'import harness\n\nwith harness.mock_module("app.crud", lambda: {"load": print}):\n'
+            "    pass\n"
+        ),
+        Match(
+            "from harness import mock_module\n\n\ndef make_crud():\n"
+            '    return {"load": print}\n\n\n'
+            'with mock_module(name="app.crud", factory=make_crud):\n    pass\n'
+        ),
+    )
     NO_MATCH = (
-        'def test_it(mock_module):\n    mock_module.undo()\n',
+        "def test_it(mock_module):\n    mock_module.undo()\n",
         'from harness import mock_module\n\nwith mock_module("app.crud"):\n    pass\n',
-    )  # fmt: skip
+    )
 
     def entries(self, node: ast.AST, ctx: Context) -> list[Entry] | None:
         if not isinstance(node, ast.Call):
             return None
         func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(
-            func, ast.Attribute) else None  # fmt: skip
+        name = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else None
+        )
         if name != "mock_module":
             return None
         module, factory = _arg(node, 0, "name"), _arg(node, 1, "factory")

@@ -124,12 +124,12 @@ class Project:
                     rel = text[len(root) + 1 :]
                     parts = rel.split(os.sep)
                     parts[-1] = parts[-1].rsplit(".", 1)[0]
-                    package = parts[-1] == "__init__"
-                    if package:
+                    is_package = parts[-1] == "__init__"
+                    if is_package:
                         parts.pop()
                     if parts and all(p.isidentifier() for p in parts):
                         name = ".".join(parts)
-                        return name, name if package else name.rpartition(".")[0]
+                        return name, name if is_package else name.rpartition(".")[0]
         name, _ = pytest_name(path)
         package = name if path.stem == "__init__" else name.rpartition(".")[0]
         return name, package
@@ -179,7 +179,9 @@ class Project:
     def relative(self, path: Path) -> str:
         root = str(self.config.root)
         text = str(path)
-        return text[len(root) + 1 :].replace(os.sep, "/") if text.startswith(root + os.sep) else text
+        return (
+            text[len(root) + 1 :].replace(os.sep, "/") if text.startswith(root + os.sep) else text
+        )
 
     def sources(self) -> list[Path]:
         """Every source module file under the source roots (test files left out)."""
@@ -196,16 +198,28 @@ class Project:
 
 
 def _row(record: Import) -> list[object]:
-    return [record.line, record.module, list(record.names), record.when, record.guarded,
-            [list(b) for b in record.binds]]  # fmt: skip
+    return [
+        record.line,
+        record.module,
+        list(record.names),
+        record.when,
+        record.guarded,
+        [list(b) for b in record.binds],
+    ]
 
 
 def _import(row: list[object]) -> Import:
     line, module, names, when, guarded, binds = row
     assert isinstance(line, int) and isinstance(module, str) and isinstance(names, list)
     assert isinstance(binds, list) and when in ("import", "call", "never")
-    return Import(line, module, tuple(str(n) for n in names), when, bool(guarded),  # type: ignore[arg-type]
-                  tuple((str(a), str(b)) for a, b in binds))  # fmt: skip
+    return Import(
+        line,
+        module,
+        tuple(str(n) for n in names),
+        when,
+        bool(guarded),
+        tuple((str(a), str(b)) for a, b in binds),
+    )
 
 
 def parse_error(path: Path) -> str | None:

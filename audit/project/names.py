@@ -25,6 +25,9 @@ _CYTHON_DEF = re.compile(
     re.M,
 )
 
+# ``try`` and (from Python 3.11) ``try``/``except*``
+_TRY = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
 
 @dataclass
 class Bindings:
@@ -135,19 +138,28 @@ class RealNames:
                     if "__all__" in names and stmt.value is not None:
                         listed = _strings(stmt.value)
                         if isinstance(stmt, ast.AugAssign):
-                            dunder_all = None if listed is None or dunder_all is None else [
-                                *dunder_all, *listed]  # fmt: skip
+                            dunder_all = (
+                                None
+                                if listed is None or dunder_all is None
+                                else [*dunder_all, *listed]
+                            )
                         else:
                             dunder_all = listed
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-                targets_of = [stmt.target] if isinstance(stmt, (ast.For, ast.AsyncFor)) else [
-                    i.optional_vars for i in stmt.items if i.optional_vars is not None]  # fmt: skip
+                targets_of = (
+                    [stmt.target]
+                    if isinstance(stmt, (ast.For, ast.AsyncFor))
+                    else [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+                )
                 for target in targets_of:
                     out.names |= _target_names(target)
             if _games_with_globals(stmt):
                 out.any_name = True
-        public = dunder_all if dunder_all is not None else [
-            n for n in out.names if not n.startswith("_")]  # fmt: skip
+        public = (
+            dunder_all
+            if dunder_all is not None
+            else [n for n in out.names if not n.startswith("_")]
+        )
         out.public = tuple(sorted(set(public)))
 
     def _star(self, source: str | None, out: Bindings, depth: int) -> None:
@@ -162,8 +174,11 @@ class RealNames:
 
 def _submodules(found: ModuleFile, project: Project) -> set[str]:
     out: set[str] = set()
-    folders = [found.path.parent] if found.path is not None else [
-        Path(root, *found.name.split(".")) for root in project.roots]  # fmt: skip
+    folders = (
+        [found.path.parent]
+        if found.path is not None
+        else [Path(root, *found.name.split(".")) for root in project.roots]
+    )
     for folder in folders:
         try:
             entries = list(folder.iterdir())
@@ -171,9 +186,9 @@ def _submodules(found: ModuleFile, project: Project) -> set[str]:
             continue
         for entry in entries:
             stem, _, suffix = entry.name.partition(".")
-            if entry.is_dir() and stem.isidentifier() and not stem.startswith("."):
-                out.add(stem)
-            elif suffix in ("py", "pyx", "pxd") and stem.isidentifier() and stem != "__init__":
+            if (entry.is_dir() and stem.isidentifier() and not stem.startswith(".")) or (
+                suffix in ("py", "pyx", "pxd") and stem.isidentifier() and stem != "__init__"
+            ):
                 out.add(stem)
     return out
 
@@ -186,7 +201,7 @@ def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
         if isinstance(stmt, ast.If):
             out.extend(_top_level(stmt.body))
             out.extend(_top_level(stmt.orelse))
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+        elif isinstance(stmt, _TRY):
             out.extend(_top_level(stmt.body))
             for handler in stmt.handlers:
                 out.extend(_top_level(handler.body))
@@ -217,8 +232,11 @@ def _strings(node: ast.expr) -> list[str] | None:
 
 def _games_with_globals(stmt: ast.stmt) -> bool:
     """``globals()[...] = ...`` / ``globals().update(...)``: names we cannot list."""
-    for node in ast.walk(stmt) if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                       ast.ClassDef)) else ():  # fmt: skip
+    for node in (
+        ast.walk(stmt)
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        else ()
+    ):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)

@@ -51,7 +51,9 @@ class Required:
         self._add(records, module, uses, functions_only=True)
         return uses[target]
 
-    def _add(self, records: Iterable[Import], module: str, uses: Uses, *, functions_only: bool) -> None:
+    def _add(
+        self, records: Iterable[Import], module: str, uses: Uses, *, functions_only: bool
+    ) -> None:
         for record in records:
             if record.when == "never" or (functions_only and record.when != "call"):
                 continue

@@ -194,8 +194,7 @@ class _Scanner:
                 if not _dotted(name):
                     raise _Unsure
                 local = alias or name.split(".")[0]
-                binds = ((local, name if alias else local),)
-                yield Import(line, name, (), when, guarded, binds)
+                yield Import(line, name, (), when, guarded, ((local, name if alias else local),))
             return
         level = len(source) - len(source.lstrip(b"."))
         module = resolve_relative(level, source[level:].decode("utf-8") or None, self.package)
@@ -319,9 +318,8 @@ class _Scanner:
         """
         data = self.data
         query = (line_start, want)
-        known = self._above.get(query, False)
-        if known is not False:
-            return known
+        if query in self._above:
+            return self._above[query]
         pending = False  # saw ``) -> X:``: the keyword line is further up, at that level
         end = line_start - 1
         found: tuple[int, int] | None = None
@@ -335,11 +333,9 @@ class _Scanner:
                 continue
             level = first - start
             if level > want or (level == want and not pending):
-                if level == want:
-                    sibling = self._above.get((start, want), False)
-                    if sibling is not False:
-                        found = sibling
-                        break
+                if level == want and (start, want) in self._above:
+                    found = self._above[(start, want)]
+                    break
                 continue
             if self.in_string(first):
                 continue
@@ -367,16 +363,20 @@ class _Scanner:
             text = data[pos:end]
             stripped = text.lstrip(b" \t")
             level = len(text) - len(stripped)
-            if stripped and not stripped.startswith(b"#") and level <= indent:
-                if not self.in_string(pos + level):
-                    if level < indent:
-                        return False
-                    if stripped.startswith(b"except"):
-                        clause, end = self._logical_line(pos + level)  # ``except (\n A,\n B):``
-                        if _CATCHES.match(clause):
-                            return True
-                    elif not stripped.startswith((b"else", b"finally")):
-                        return False
+            if (
+                stripped
+                and not stripped.startswith(b"#")
+                and level <= indent
+                and not self.in_string(pos + level)
+            ):
+                if level < indent:
+                    return False
+                if stripped.startswith(b"except"):
+                    clause, end = self._logical_line(pos + level)  # ``except (\n A,\n B):``
+                    if _CATCHES.match(clause):
+                        return True
+                elif not stripped.startswith((b"else", b"finally")):
+                    return False
             pos = end + 1
         return False
 
@@ -472,7 +472,9 @@ def _walk(body: list[ast.stmt], package: str, when: When, guarded: bool, out: li
             for case in stmt.cases:
                 _walk(case.body, package, when, guarded, out)
         for node, in_lambda in _dynamic_calls(stmt):
-            literal = node.args[0].value
+            first = node.args[0]
+            assert isinstance(first, ast.Constant) and isinstance(first.value, str)
+            literal = first.value
             level = len(literal) - len(literal.lstrip("."))
             if level and len(node.args) < 2:
                 continue

@@ -7,7 +7,6 @@ given, whatever the working directory, and never raise on a path that is not UTF
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 from ..model import Finding, FixReport, Format, Report
 from .diff import unified_diff
@@ -16,7 +15,6 @@ from .json_format import render_json
 from .paths import display_path
 from .sarif import Replacement, render_sarif, replacement
 from .text import render_text
-
 
 
 def render(

@@ -59,12 +59,17 @@ def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -
         if s.fake.note is not None and s.module is not None
     ]
     notes += [
-        (s.line, s.column, "The module name is not a constant string, so mock-audit cannot "
-         "tell which module this fake replaces.")
+        (
+            s.line,
+            s.column,
+            "The module name is not a constant string, so mock-audit cannot "
+            "tell which module this fake replaces.",
+        )
         for s in events.sites
-        if s.module is None and (s.fake.names is not None or s.fake.note is not None)
+        if s.module is None
+        and (s.fake.names is not None or s.fake.note is not None)
         and not s.fake.blocker
-    ]  # fmt: skip
+    ]
     return Program(
         path=unit.path,
         module=module,

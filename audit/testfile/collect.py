@@ -31,6 +31,12 @@ _SETUPS: dict[str, tuple[FunctionKind, FixtureScope]] = {
     "asyncTearDown": ("teardown", "function"),
     "teardown_function": ("teardown", "function"),
 }
+_SCOPES: dict[str, FixtureScope] = {
+    "class": "class",
+    "module": "module",
+    "package": "package",
+    "session": "session",
+}
 _HOOKS = frozenset({"pytest_configure", "pytest_sessionstart"})
 _PATCH_DICT = PatchDict()
 
@@ -56,9 +62,8 @@ def _module_marks(tree: ast.Module, ctx: Context) -> list[ast.expr]:
     """``pytestmark = ...`` (a mark or a list of marks) at module level."""
     marks: list[ast.expr] = []
     for stmt in tree.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets)
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
         ):
             value = stmt.value
             marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
@@ -86,9 +91,13 @@ def _is_testcase(node: ast.ClassDef, classes: dict[str, ast.ClassDef], depth: in
         if name.rsplit(".", 1)[-1].endswith("TestCase"):
             return True
         inner = classes.get(name)
-        if inner is not None and inner is not node and depth < 8:
-            if _is_testcase(inner, classes, depth + 1):
-                return True
+        if (
+            inner is not None
+            and inner is not node
+            and depth < 8
+            and _is_testcase(inner, classes, depth + 1)
+        ):
+            return True
     return False
 
 
@@ -197,8 +206,7 @@ def _fixture_options(func: FuncNode) -> tuple[FixtureScope, bool]:
         for keyword in decorator.keywords:
             value = keyword.value
             if keyword.arg == "scope" and isinstance(value, ast.Constant):
-                if value.value in ("class", "module", "package", "session"):
-                    scope = value.value
+                scope = _SCOPES.get(str(value.value), scope)
             elif keyword.arg == "autouse" and isinstance(value, ast.Constant):
                 autouse = bool(value.value)
     return scope, autouse

@@ -15,8 +15,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..forms.context import Argument, Context
 from ..forms.base import Fake
+from ..forms.context import Argument, Context
 from ..forms.fakes import fake_of, path_value
 from ..forms.installs import INSTALL_FORMS, Entry
 from ..project.scan import resolve_relative
@@ -26,15 +26,43 @@ from .scopes import Addition, dotted, position
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # A function whose text spells none of these (nor a helper's name) does nothing we replay.
-_ACT_WORDS = ("import", "modules", "mock_module", "exec_module", "reload", "patch", "setitem",
-              ".start(", ".stop(", "stopall")
+_ACT_WORDS = (
+    "import",
+    "modules",
+    "mock_module",
+    "exec_module",
+    "reload",
+    "patch",
+    "setitem",
+    ".start(",
+    ".stop(",
+    "stopall",
+)
 # The names a call must end with to install, restore, evict or import (helpers aside).
 _CALL_WORDS = frozenset(
-    {"setitem", "dict", "update", "setdefault", "mock_module", "start", "stop", "stopall",
-     "pop", "delitem", "clear", "exec_module", "reload", "import_module", "__import__",
-     "importorskip"}
-)  # fmt: skip
+    {
+        "setitem",
+        "dict",
+        "update",
+        "setdefault",
+        "mock_module",
+        "start",
+        "stop",
+        "stopall",
+        "pop",
+        "delitem",
+        "clear",
+        "exec_module",
+        "reload",
+        "import_module",
+        "__import__",
+        "importorskip",
+    }
+)
 MAX_INLINE = 4  # helper calls followed inside one another
+
+# ``try`` and (from Python 3.11) ``try``/``except*``
+_TRY = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 class Events:
@@ -75,7 +103,7 @@ class Events:
             return [Import(stmt.lineno, module, names, guarded)]
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             return self._with(stmt, ctx, guarded)
-        if isinstance(stmt, (ast.Try, ast.TryStar)):
+        if isinstance(stmt, _TRY):
             catches = any(_catches(h.type) for h in stmt.handlers)
             out = self.body(stmt.body, ctx, guarded or catches)
             for handler in stmt.handlers:
@@ -96,8 +124,12 @@ class Events:
             body = self.body(stmt.body, ctx, guarded)
             if absent is not None:
                 # ``if "m" not in sys.modules:``: installs of m there happen only when absent
-                body = [replace(e, if_absent=True) if isinstance(e, Install)
-                        and self.sites[e.site].module == absent else e for e in body]  # fmt: skip
+                body = [
+                    replace(e, if_absent=True)
+                    if isinstance(e, Install) and self.sites[e.site].module == absent
+                    else e
+                    for e in body
+                ]
             out.extend(body)
             out.extend(self.body(stmt.orelse, ctx, guarded))
             return out
@@ -122,8 +154,9 @@ class Events:
                 # ``pkg``, with what is given to it later
                 entries = self._install_forms(stmt.value, ctx)
                 if entries and entries[0].if_absent:
-                    fake = ast.Name(named[0].id, ast.Load(), lineno=stmt.lineno,
-                                    col_offset=stmt.col_offset)  # fmt: skip
+                    fake = ast.Name(
+                        named[0].id, ast.Load(), lineno=stmt.lineno, col_offset=stmt.col_offset
+                    )
                     entries = [replace(e, fake=fake) for e in entries]
                     inner = replace(ctx, at=(stmt.lineno, stmt.col_offset + 1))
                     return self._installed(entries, inner, None)
@@ -147,8 +180,10 @@ class Events:
             call = ast.Call(ast.Attribute(stmt.target, "update", ast.Load()), [stmt.value], [])
             ast.copy_location(call, stmt)
             found = self._install_forms(call, ctx)
-            return [*self.expressions([stmt.value], ctx, guarded),
-                    *self._installed(found, ctx, None)]  # fmt: skip
+            return [
+                *self.expressions([stmt.value], ctx, guarded),
+                *self._installed(found, ctx, None),
+            ]
         return self.expressions(list(_child_exprs(stmt)), ctx, guarded)
 
     # --- with, for ---------------------------------------------------------------------
@@ -182,8 +217,10 @@ class Events:
         if monkeypatch:
             # installs through ``mp`` last as long as the block
             ended = [e.site for e in body if isinstance(e, Install) and e.lasts == "test"]
-            body = [replace(e, lasts="block") if isinstance(e, Install) and e.lasts == "test"
-                    else e for e in body]  # fmt: skip
+            body = [
+                replace(e, lasts="block") if isinstance(e, Install) and e.lasts == "test" else e
+                for e in body
+            ]
             wrapped.extend(ended)
         return [*before, *body, *(Uninstall(s) for s in reversed(wrapped))]
 
@@ -208,22 +245,26 @@ class Events:
 
     def expressions(self, exprs: list[ast.expr], ctx: Context, guarded: bool) -> list[Event]:
         """Events of the calls in ``exprs``, in source order (lambdas not entered)."""
-        calls = sorted(
-            (node for expr in exprs for node in _calls(expr)), key=lambda c: position(c)
-        )
+        calls = sorted((node for expr in exprs for node in _calls(expr)), key=lambda c: position(c))
         out: list[Event] = []
         for call in calls:
             func = call.func
-            word = func.attr if isinstance(func, ast.Attribute) else (
-                func.id if isinstance(func, ast.Name) else "")  # fmt: skip
+            word = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else (func.id if isinstance(func, ast.Name) else "")
+            )
             if word in _CALL_WORDS or self._may_help(word):
                 out.extend(self.call(call, replace(ctx, at=position(call)), guarded))
         return out
 
     def call(self, call: ast.Call, ctx: Context, guarded: bool) -> list[Event]:
         func = call.func
-        word = func.attr if isinstance(func, ast.Attribute) else (
-            func.id if isinstance(func, ast.Name) else "")  # fmt: skip
+        word = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else (func.id if isinstance(func, ast.Name) else "")
+        )
         if word not in _CALL_WORDS and not self._may_help(word):
             return []  # most calls of a test suite: nothing to do with modules
         found = self._install_forms(call, ctx)
@@ -340,8 +381,11 @@ class Events:
         for index in range(first, len(self.sites)):
             site = self.sites[index]
             if site.fake.finite and site.fake.names is not None:
-                fake = replace(site.fake, names=site.fake.names | given,
-                               package=site.fake.package or "__path__" in given)  # fmt: skip
+                fake = replace(
+                    site.fake,
+                    names=site.fake.names | given,
+                    package=site.fake.package or "__path__" in given,
+                )
                 self.sites[index] = replace(site, fake=fake)
 
     def _start(self, owner: ast.expr, ctx: Context) -> list[Event]:
@@ -409,10 +453,13 @@ class Events:
         if entry.fake is None:
             from ..forms.base import unknown
 
-            fake = unknown("The modules this installs come from a mapping mock-audit cannot follow.")
+            fake = unknown(
+                "The modules this installs come from a mapping mock-audit cannot follow."
+            )
         else:
-            fake = fake_of(entry.fake, entry.context or ctx, mapping=entry.mapping,
-                           factory=entry.factory)  # fmt: skip
+            fake = fake_of(
+                entry.fake, entry.context or ctx, mapping=entry.mapping, factory=entry.factory
+            )
             if fake.finite and module is not None:
                 fake = _given_later(fake, module, ctx)
         source = self.root.unit.source
@@ -518,8 +565,11 @@ def _unrolled(loop: ast.For | ast.AsyncFor, ctx: Context) -> list[dict[str, Argu
     """One parameter binding per turn of a loop over a literal list of names, or over
     a literal dict's keys (and values, for ``for key, value in d.items()``)."""
     target = loop.target
-    names = [target] if isinstance(target, ast.Name) else (
-        list(target.elts) if isinstance(target, ast.Tuple) else [])  # fmt: skip
+    names = (
+        [target]
+        if isinstance(target, ast.Name)
+        else (list(target.elts) if isinstance(target, ast.Tuple) else [])
+    )
     if not names or not all(isinstance(n, ast.Name) for n in names):
         return None
     iterable = loop.iter
@@ -546,10 +596,11 @@ def _unrolled(loop: ast.For | ast.AsyncFor, ctx: Context) -> list[dict[str, Argu
     if pairs is None or len(names) > (2 if items else 1):
         return None
     out: list[dict[str, Argument]] = []
+    ids = [n.id for n in names if isinstance(n, ast.Name)]
     for key, value in pairs:
-        env = {names[0].id: Argument(ast.Constant(key), ctx)}  # type: ignore[union-attr]
-        if len(names) == 2 and value is not None:
-            env[names[1].id] = Argument(value, where)  # type: ignore[union-attr]
+        env = {ids[0]: Argument(ast.Constant(key), ctx)}
+        if len(ids) == 2 and value is not None:
+            env[ids[1]] = Argument(value, where)
         out.append(env)
     return out
 

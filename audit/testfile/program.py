@@ -84,7 +84,7 @@ class Yield:
     """A fixture's ``yield``: what follows runs at teardown."""
 
 
-Event = Union[Import, Install, Uninstall, Evict, Run, Yield]
+Event = Import | Install | Uninstall | Evict | Run | Yield
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,21 @@ class Program:
 
 _TYPES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Site, Import, Install, Uninstall, Evict, Run, Yield, Function, Program, Fake,
-                EditTarget, Span)
-}  # fmt: skip
+    for cls in (
+        Site,
+        Import,
+        Install,
+        Uninstall,
+        Evict,
+        Run,
+        Yield,
+        Function,
+        Program,
+        Fake,
+        EditTarget,
+        Span,
+    )
+}
 
 
 def to_json(value: Any) -> Any:

@@ -19,6 +19,9 @@ Position = tuple[int, int]  # (line, column): compares in source order
 
 MAX_DEPTH = 12  # indirections followed (names, spreads, helpers) before giving up
 
+# ``try`` and (from Python 3.11) ``try``/``except*``
+_TRY = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
 
 @dataclass(eq=False)
 class Binding:
@@ -212,7 +215,7 @@ class _Collector:
             self.statements(stmt.body, scope)
             self.statements(stmt.orelse, scope)
             return
-        if isinstance(stmt, ast.Try | ast.TryStar):
+        if isinstance(stmt, _TRY):
             self.statements(stmt.body, scope)
             for handler in stmt.handlers:
                 if handler.name:
@@ -306,8 +309,8 @@ class _Collector:
                 owner = _update_owner(func.value)
                 if owner is None:
                     continue
-                for arg in node.args:
-                    self._add(scope, owner, None, stmt, block, source=arg)
+                for given in node.args:
+                    self._add(scope, owner, None, stmt, block, source=given)
                 for keyword in node.keywords:
                     if keyword.arg is None:
                         self._add(scope, owner, None, stmt, block, source=keyword.value)

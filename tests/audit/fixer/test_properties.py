@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.fixer import apply_edits
-from audit.sourcefile import split_lines
 from audit.model import FakeEdit, Span
+from audit.sourcefile import split_lines
 
 from .helpers import Want, dedent, edits_for
 

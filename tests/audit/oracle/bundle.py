@@ -48,9 +48,8 @@ class Case:
 
     def test_files(self) -> list[str]:
         return sorted(
-            p for p in self.files
-            if Path(p).name.startswith("test_") and p.endswith(".py")
-        )  # fmt: skip
+            p for p in self.files if Path(p).name.startswith("test_") and p.endswith(".py")
+        )
 
 
 def read(path: Path) -> Case:
@@ -73,14 +72,24 @@ def crashes(root: Path, test_file: str) -> set[tuple[str, str]]:
     """What running ``pytest test_file`` alone fails with, from fakes: ("name",
     "module:name") and ("package", "module:submodule")."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-         "--tb=short", test_file],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "--tb=short",
+            test_file,
+        ],
         cwd=root,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         timeout=120,
-    )  # fmt: skip
+    )
     out = done.stdout + done.stderr
     found: set[tuple[str, str]] = set()
     last_from = "?"  # a fake without __name__ is "<unknown module name>": the source line says

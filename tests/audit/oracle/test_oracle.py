@@ -31,7 +31,10 @@ def test_case(path: Path, tmp_path: Path) -> None:
         for kind, module in seen:
             if kind == "missing":
                 parent = module.rpartition(".")[0]
-                if any(k == "package" and v.split(":")[0] == parent for k, v in claimed.get(test_file, ())):
+                if any(
+                    k == "package" and v.split(":")[0] == parent
+                    for k, v in claimed.get(test_file, ())
+                ):
                     from_fakes.add(("package", f"{parent}:{module}"))
         mine = claimed.get(test_file, set())
         if from_fakes:
@@ -55,7 +58,9 @@ def _claims(findings: list[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
         elif finding["code"] == "MA004":
             submodule = finding["chain"][-1]["module"] if finding["chain"] else "?"
             for test_file in finding["crashes"]:
-                out.setdefault(test_file, set()).add(("package", f"{finding['module']}:{submodule}"))
+                out.setdefault(test_file, set()).add(
+                    ("package", f"{finding['module']}:{submodule}")
+                )
     return out
 
 
