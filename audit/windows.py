@@ -88,6 +88,9 @@ class Replay:
         self._fixture_index: dict[str, dict[tuple[str, str], Function]] = {}
         self._top_ours: dict[str, bool] = {}
         self._import_only: dict[tuple[str, str], bool] = {}
+        self._orders: dict[
+            tuple[str, str, tuple[str, ...]], list[tuple[Function, Program]]
+        ] = {}
         self._last_epoch: dict[tuple[str, str], tuple[int, bool]] = {}
         self.faked = faked  # every module some site fakes: a node even if it does not exist
         self.program_of = program_of  # by path
@@ -239,6 +242,16 @@ class Replay:
         return False
 
     def _setup_order(
+        self, test: Function, program: Program, providers: list[Program]
+    ) -> list[tuple[Function, Program]]:
+        """``_fixture_order``, once per kind of test (most tests of a file share it)."""
+        key = (program.path, test.cls, test.requests)
+        known = self._orders.get(key)
+        if known is None:
+            known = self._orders[key] = self._fixture_order(test, program, providers)
+        return known
+
+    def _fixture_order(
         self, test: Function, program: Program, providers: list[Program]
     ) -> list[tuple[Function, Program]]:
         """Fixtures and setup methods a test runs first, in pytest's order: module and

@@ -74,101 +74,28 @@ LEGACY_SHARE = 0.08  # test modules below the conftest that installs at module l
 PLUGIN_SHARE = 0.05  # test modules below the conftest whose autouse fixture installs
 
 FINITE = frozenset({"module_type", "namespace", "mock_spec", "factory"})
-#: Every (form, install) pair the generator writes; a form outside FINITE is never a finding.
+#: The fakes the generator writes; a form outside FINITE is never a finding.
 FORMS = ("module_type", "namespace", "mock_spec", "factory", "mock", "none")
 WHERE = ("test", "helper", "module", "fixture", "conftest")
 
-WORDS = [
-    "account",
-    "audit",
-    "badge",
-    "batch",
-    "cache",
-    "cart",
-    "channel",
-    "client",
-    "config",
-    "cursor",
-    "digest",
-    "draft",
-    "event",
-    "export",
-    "feed",
-    "filter",
-    "ledger",
-    "limit",
-    "locale",
-    "member",
-    "metric",
-    "notice",
-    "order",
-    "owner",
-    "page",
-    "payload",
-    "policy",
-    "price",
-    "quota",
-    "queue",
-    "rating",
-    "record",
-    "region",
-    "report",
-    "route",
-    "rule",
-    "schedule",
-    "score",
-    "search",
-    "session",
-    "signal",
-    "slot",
-    "source",
-    "stock",
-    "summary",
-    "tag",
-    "task",
-    "tenant",
-    "ticket",
-    "token",
-    "topic",
-    "usage",
-    "vendor",
-    "window",
-]
-VERBS = [
-    "build",
-    "check",
-    "collect",
-    "compute",
-    "encode",
-    "filter",
-    "format",
-    "load",
-    "merge",
-    "normalise",
-    "parse",
-    "rank",
-    "resolve",
-    "sync",
-    "update",
-    "validate",
-]
-AREAS = [
-    "agents",
-    "api",
-    "billing",
-    "core_ext",
-    "debate",
-    "docs",
-    "gateway",
-    "knowledge",
-    "memory",
-    "ops",
-    "pipeline",
-    "ranking",
-    "server",
-    "storage",
-    "workflow",
-]
+_WORDS_TEXT = """
+    account audit badge batch cache cart channel client config cursor digest draft event
+    export feed filter ledger limit locale member metric notice order owner page payload
+    policy price quota queue rating record region report route rule schedule score search
+    session signal slot source stock summary tag task tenant ticket token topic usage vendor
+    window
+    """
+WORDS = tuple(_WORDS_TEXT.split())
+_VERBS_TEXT = """
+    build check collect compute encode filter format load merge normalise parse rank resolve
+    sync update validate
+    """
+VERBS = tuple(_VERBS_TEXT.split())
+_AREAS_TEXT = """
+    agents api billing core_ext debate docs gateway knowledge memory ops pipeline ranking
+    server storage workflow
+    """
+AREAS = tuple(_AREAS_TEXT.split())
 
 Finding = tuple[str, str, str, tuple[str, ...]]  # (path, module, code, missing names)
 
@@ -246,10 +173,6 @@ class _Src:
     asyncs: frozenset[str]
     imports: list[_Imp] = field(default_factory=list)  # module level, in order
     lazy: list[_Imp] = field(default_factory=list)  # inside functions: never run on import
-
-    @property
-    def path_parts(self) -> list[str]:
-        return self.name.split(".")
 
 
 @dataclass
@@ -600,10 +523,7 @@ class _Generator:
         placed: list[str] = []
         for folder, count in quota.items():
             placed += [folder] * count
-        placed += [
-            folders[2 + i % (areas - 2)] if areas > 2 else folders[i % 2]
-            for i in range(n - len(placed))
-        ]
+        placed += [folders[2 + i % (areas - 2)] for i in range(n - len(placed))]
         rng.shuffle(placed)
         with_fakes = max(len(STYLES), round(FAKE_FILE_SHARE * n))
         fake_at = sorted(rng.sample(range(n), with_fakes))

@@ -26,7 +26,7 @@ __all__ = ["Program", "Unit", "analyse", "load"]
 def load(path: str, data: bytes) -> Unit:
     """Parse a file into a ``Unit``; raises ``Unreadable`` with a one-line reason."""
     source = parse(data, path)
-    return Unit(source, build(source.tree))
+    return Unit(source, build(source.tree, source.lines))
 
 
 def analyse(

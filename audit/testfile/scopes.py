@@ -117,15 +117,17 @@ def position(node: ast.AST) -> Position:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
-def build(tree: ast.Module) -> Scopes:
-    """Record the scopes of a parsed module."""
-    collector = _Collector(tree)
+def build(tree: ast.Module, lines: list[str] | None = None) -> Scopes:
+    """Record the scopes of a parsed module (``lines``: its source, to skip the
+    expressions that spell nothing of interest)."""
+    collector = _Collector(tree, lines)
     collector.statements(tree.body, collector.module)
     return Scopes(collector.module, collector.of_node, collector.aliases, collector.blocks)
 
 
 class _Collector:
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, lines: list[str] | None = None) -> None:
+        self.lines = lines
         self.module = Scope(tree, None)
         self.of_node: dict[int, Scope] = {id(tree): self.module}
         self.aliases: dict[str, str] = {}
@@ -278,11 +280,22 @@ class _Collector:
         addition = Addition(name, position(stmt), stmt, block, source)
         scope.additions.setdefault(owner, []).append(addition)
 
+    def mentions(self, node: ast.AST, words: tuple[str, ...]) -> bool:
+        """Whether the source lines of ``node`` spell one of ``words`` (always, without
+        the source): walking every expression of a big test file costs more than this."""
+        if self.lines is None:
+            return True
+        first = getattr(node, "lineno", 1)
+        last = getattr(node, "end_lineno", None) or first
+        return any(word in line for line in self.lines[first - 1 : last] for word in words)
+
     def expression(
         self, expr: ast.expr, scope: Scope, stmt: ast.stmt, block: list[ast.stmt]
     ) -> None:
         """Calls that give names to an object (``setattr``, ``.update``) and lambdas'
-        scopes, anywhere in an expression."""
+        scopes, anywhere in an expression (only walked when its text spells one)."""
+        if not self.mentions(expr, ("setattr", "update", "configure_mock", "lambda")):
+            return
         for node in _walk_expr(expr):
             if isinstance(node, ast.Lambda):
                 inner = Scope(node, scope)

@@ -330,11 +330,6 @@ def cache_state(root: Path) -> tuple[str, int]:
     return str(salt), int(entries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audit/api.py _salt() puts absolute paths (config.root, src, tests, package_dirs) "
-    "in the cache salt, so a cache restored at another path is dropped and rebuilt",
-)
 def test_a_restored_cache_hits_in_a_clone_at_another_path(tmp_path: Path) -> None:
     first = copy_example(tmp_path / "runner-a")
     assert mock_audit(first, "check").returncode == 1

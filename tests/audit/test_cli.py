@@ -241,10 +241,6 @@ def test_suppression_by_code_keeps_other_codes(
     assert left == CRASH_SUPPRESSIONS[name][1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audit/testfile/suppress.py: 'MA00' in ignore[...] is read as a name, not a code",
-)
 def test_a_code_like_entry_that_is_no_code_is_a_warning(tmp_path: Path) -> None:
     text = FAKE_LINE.format(fake="", install="# mock-audit: ignore[MA00]")
     root = project(tmp_path, {"tests/test_crash.py": None, "tests/test_latent.py": text})

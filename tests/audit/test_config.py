@@ -359,8 +359,8 @@ def test_cache_dir_refuses_folders_its_gitignore_would_hide(tmp_path, value, rea
     reason = reason.format(tests=str(root / "tests"), src=str(root / "lib/pkgroot"))
     assert str(error) == (
         f"{root / 'pyproject.toml'}: [tool.mock-audit] key 'cache-dir' must not be {value!r}, "
-        f"which is {reason}: mock-audit writes a .gitignore holding '*' there, which would hide "
-        "those files from git. Use a folder of its own, such as '.mock-audit-cache'."
+        f"which is {reason}: the cache must be a folder of its own (mock-audit keeps it out "
+        "of git), such as '.mock-audit-cache'."
     )
     assert error.key == "cache-dir"
 
