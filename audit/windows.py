@@ -88,9 +88,7 @@ class Replay:
         self._fixture_index: dict[str, dict[tuple[str, str], Function]] = {}
         self._top_ours: dict[str, bool] = {}
         self._import_only: dict[tuple[str, str], bool] = {}
-        self._orders: dict[
-            tuple[str, str, tuple[str, ...]], list[tuple[Function, Program]]
-        ] = {}
+        self._orders: dict[tuple[str, str, tuple[str, ...]], list[tuple[Function, Program]]] = {}
         self._last_epoch: dict[tuple[str, str], tuple[int, bool]] = {}
         self.faked = faked  # every module some site fakes: a node even if it does not exist
         self.program_of = program_of  # by path

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ..forms.base import Fake
 from ..forms.context import Argument, Context
-from ..forms.fakes import fake_of, path_value
+from ..forms.follow import fake_of, path_value
 from ..forms.installs import INSTALL_FORMS, Entry
 from ..project.scan import resolve_relative
 from . import suppress
