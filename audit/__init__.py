@@ -13,7 +13,8 @@ from .errors import AuditError, ConfigError
 from .model import Config, FileFix, Finding, FixReport, ImportStep, Note, Report
 
 if TYPE_CHECKING:
-    from .api import check, fix, missing_names
+    from .api import check, missing_names
+    from .apply import fix
     from .config import load_config
 
 __all__ = [
@@ -34,10 +35,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("check", "fix", "missing_names"):
+    if name in ("check", "missing_names"):
         from . import api
 
         return getattr(api, name)
+    if name == "fix":
+        from .apply import fix
+
+        return fix
     if name == "load_config":
         from .config import load_config
 

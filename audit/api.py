@@ -7,38 +7,27 @@ fake can reach (``windows``), and turns what each site lacks into findings
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from libcst.codemod import (
-    CodemodContext,
-    TransformFailure,
-    TransformSkip,
-    TransformSuccess,
-)
-
-from . import fixer, marks
+from . import answer, marks
 from ._version import __version__
 from .cache import Cache, digest
 from .config import load_config
 from .errors import AuditError
 from .layout import pytest_option
-from .model import Config, FakeEdit, FileFix, Finding, FixReport, Note, Report, StubKind
+from .model import Config, Finding, Note, Report
 from .project.index import Project, parse_error
 from .project.names import RealNames
 from .project.required import Required
-from .report import unified_diff
 from .rules import SiteResult, findings, judge, own_files
-from .sourcefile import decode, encode, write_atomic
 from .suite import Suite, is_test_module, load_suite
 from .testfile.program import Site
 from .windows import Crash, Replay
 
-__all__ = ["CheckRun", "Plan", "check", "fix", "missing_names", "project_plan", "run_check"]
+__all__ = ["CheckRun", "check", "missing_names", "run_check"]
 
 
 @dataclass
@@ -64,7 +53,7 @@ def check(
     ``jobs`` is the number of processes for reading test files (0: one per core); with
     ``cache``, what is read is kept under the config's ``cache-dir`` for the next run.
     """
-    return run_check(paths, config, jobs=jobs, cache=cache).report
+    return run_check(paths, config, jobs=jobs, cache=cache, reuse=True).report
 
 
 def run_check(
@@ -75,7 +64,11 @@ def run_check(
     cache: bool = False,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    reuse: bool = False,
 ) -> CheckRun:
+    """A check with what ``fix`` needs. With ``cache`` and ``reuse``, the report of an
+    earlier run over the same inputs is returned as it was (``answer``), without the
+    per-site results (SARIF fixes and ``fix`` need them, so they never reuse)."""
     config = config or load_config()
     chosen = _paths(paths, config)
     warnings: list[str] = []
@@ -85,9 +78,17 @@ def run_check(
         warn=warn or (lambda message: warnings.append(message)),
     )
     try:
+        answer_key = answer.key(chosen, config, store.salt) if cache and reuse else None
+        if answer_key is not None:
+            stored = answer.from_json(store.get("answer", answer_key), config.root)
+            if stored is not None:
+                store.save()  # marks the entry used, so pruning keeps it
+                return CheckRun(stored, [], None, None, None)
         project = Project(config, store)
         suite = load_suite(chosen, config, project, store, jobs=jobs, progress=progress)
         run = _judge(config, project, suite, warnings, progress)
+        if answer_key is not None:
+            store.put("answer", answer_key, answer.to_json(run.report))
         store.save()
         return run
     finally:
@@ -104,19 +105,29 @@ def _paths(paths: Iterable[str | Path] | None, config: Config) -> list[Path]:
     return [t for t in config.tests if t.exists()]
 
 
+#: Bumped whenever what the analysis stores changes (programs, scans, names, answers), so
+#: entries a development build wrote under the same version are not read as current.
+_ANALYSIS = "5"
+
+
 def _salt(config: Config) -> str:
     """What every cached entry depends on besides its file: the tool and the settings,
     with paths relative to the project root, so a cache restored into a clone at
     another path still hits."""
+
+    def rel(path: Path) -> str:
+        return "." if path == config.root else rel_path(config, str(path))
+
     parts = [
         __version__,
-        *(_rel(config, str(p)) for p in config.src),
-        *(_rel(config, str(p)) for p in config.tests),
+        _ANALYSIS,
+        *(rel(p) for p in config.src),
+        *(rel(p) for p in config.tests),
         *config.exclude,
         config.require,
         repr(sorted(config.stubs.items())),
         repr(sorted(config.ignore_names)),
-        repr(sorted((k, _rel(config, str(v))) for k, v in config.package_dirs.items())),
+        repr(sorted((k, rel(v)) for k, v in config.package_dirs.items())),
     ]
     return digest("\0".join(parts).encode())
 
@@ -155,7 +166,7 @@ def _judge(
             if project.is_first_party(module) and module not in warned and site.fake.finite:
                 warned.add(module)
                 warnings.append(
-                    f"{_rel(config, site.path)}:{site.line}: the fake of {module!r} is not "
+                    f"{rel_path(config, site.path)}:{site.line}: the fake of {module!r} is not "
                     "checked: the module is part of the project (its top-level package is "
                     "the project's) but cannot be found under the source roots "
                     f"{_roots(config)}; set `src` under [tool.mock-audit]."
@@ -163,7 +174,7 @@ def _judge(
             continue
         for code in site.unknown_codes:
             warnings.append(
-                f"{_rel(config, site.path)}:{site.line}: unknown code {code!r} in a "
+                f"{rel_path(config, site.path)}:{site.line}: unknown code {code!r} in a "
                 "suppression comment (known: MA001, MA002, MA003, MA004)."
             )
         crashes = by_site.get((site.path, site.index), [])
@@ -175,26 +186,26 @@ def _judge(
             if error is not None:
                 notes.append(
                     Note(
-                        _rel(config, site.path),
+                        rel_path(config, site.path),
                         site.line,
                         site.column,
                         f"The real module {module!r} {error}; the names it binds are "
                         "unknown, so findings for this fake may be incomplete.",
                     )
                 )
-    all_findings = [f for r in results for f in findings(r, config, lambda p: _rel(config, p))]
-    notes.extend(_chain_notes(all_findings, config))
+    all_findings = [f for r in results for f in findings(r, config, lambda p: rel_path(config, p))]
+    notes.extend(_chain_notes(all_findings, config, project))
     for path, why in project.unreadable:
-        notes.append(Note(_rel(config, str(path)), 0, 0, f"cannot be read: {why}."))
+        notes.append(Note(rel_path(config, str(path)), 0, 0, f"cannot be read: {why}."))
     for module, why in sorted(project.unparsable.items()):
         found = project.resolve(module)
-        where = _rel(config, str(found.path)) if found and found.path else module
+        where = rel_path(config, str(found.path)) if found and found.path else module
         notes.append(Note(where, 0, 0, f"The module {module!r} {why}."))
     for program in suite.programs.values():
         for line, column, message in program.notes:
-            notes.append(Note(_rel(config, program.path), line, column, message))
+            notes.append(Note(rel_path(config, program.path), line, column, message))
     for path, why in suite.unreadable:
-        notes.append(Note(_rel(config, str(path)), 0, 0, f"cannot be read: {why}."))
+        notes.append(Note(rel_path(config, str(path)), 0, 0, f"cannot be read: {why}."))
     all_findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     notes.sort(key=lambda n: (n.path, n.line, n.column))
     report = Report(
@@ -209,7 +220,7 @@ def _judge(
     return CheckRun(report, results, suite, project, real)
 
 
-def _chain_notes(found: Sequence[Finding], config: Config) -> list[Note]:
+def _chain_notes(found: Sequence[Finding], config: Config, project: Project) -> list[Note]:
     """A crash claim whose import chain runs through a module that does not parse with
     this Python says so: what that module imports was read from its bytes only."""
     out: list[Note] = []
@@ -218,7 +229,9 @@ def _chain_notes(found: Sequence[Finding], config: Config) -> list[Note]:
         for step in finding.chain[1:]:
             path = config.root / step.path
             if step.path not in errors:
-                errors[step.path] = parse_error(path) if path.suffix == ".py" else None
+                errors[step.path] = (
+                    parse_error(path, project.cache) if path.suffix == ".py" else None
+                )
             error = errors[step.path]
             if error is not None:
                 out.append(
@@ -251,7 +264,7 @@ def _helpers(path: str, project: Project) -> list[str]:
     return out
 
 
-def _rel(config: Config, path: str) -> str:
+def rel_path(config: Config, path: str) -> str:
     root = str(config.root)
     if path.startswith(root + os.sep):
         return path[len(root) + 1 :].replace(os.sep, "/")
@@ -259,7 +272,7 @@ def _rel(config: Config, path: str) -> str:
 
 
 def _roots(config: Config) -> str:
-    return ", ".join(repr(_rel(config, str(r))) for r in config.src) or "(none)"
+    return ", ".join(repr(rel_path(config, str(r))) for r in config.src) or "(none)"
 
 
 def missing_names(module: str, provided: Iterable[str], *, start: Path | None = None) -> list[str]:
@@ -287,122 +300,3 @@ def missing_names(module: str, provided: Iterable[str], *, start: Path | None = 
 # Strict ``mock_module`` asks once per fake, many times per session: the project is read
 # once per process and config (its modules do not change under a test run).
 _STRICT: dict[tuple[Path | None, Path], tuple[Config, Project, RealNames, dict[str, set[str]]]] = {}
-
-
-def stub_kinds(
-    run: CheckRun, module: str, names: Iterable[str]
-) -> tuple[tuple[str, StubKind], ...]:
-    assert run.real is not None
-    return tuple(
-        (n, "path" if n == "__path__" else "async" if run.real.is_async(module, n) else "sync")
-        for n in sorted(names)
-    )
-
-
-def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[FakeEdit]]:
-    """Per file, the edits ``fix`` makes: the names the selected findings of each
-    fixable site lack (merged for sites that share a fake)."""
-    config = Config(root=run.report.root)
-    by_place: dict[tuple[str, int, int], set[str]] = {}
-    for finding in selected:
-        place = by_place.setdefault((finding.path, finding.line, finding.column), set())
-        place.update(finding.missing)
-    merged: dict[tuple[str, str], tuple[Site, set[str]]] = {}
-    for result in run.results:
-        site = result.site
-        names = by_place.get((_rel(config, site.path), site.line, site.column))
-        if not names or site.fake.edit is None or site.module is None:
-            continue
-        path = site.fake_path or site.path
-        key = (path, site.fake.key or f"{site.path}:{site.index}")
-        merged.setdefault(key, (site, set()))[1].update(names)
-    out: dict[str, list[FakeEdit]] = {}
-    for (path, _), (site, names) in merged.items():
-        assert site.fake.edit is not None and site.module is not None
-        out.setdefault(path, []).append(
-            FakeEdit(site.fake.edit, site.module, stub_kinds(run, site.module, names))
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What ``fix`` adds where (the fixer's ``FixPlan``): edits per absolute path."""
-
-    edits: Mapping[str, Sequence[FakeEdit]]
-    stubs: Mapping[str, str]
-    line_length: int
-
-    def edits_for(self, path: str, code: str) -> Sequence[FakeEdit]:
-        return self.edits.get(str(Path(path).resolve()), ())
-
-
-def plan_of(run: CheckRun, config: Config, selected: Sequence[Finding] | None = None) -> Plan:
-    chosen = [f for f in (run.report.findings if selected is None else selected) if f.fixable]
-    return Plan(fake_edits(run, chosen), dict(config.stubs), config.line_length)
-
-
-def project_plan(start: Path) -> Plan:
-    """The plan for the project found from ``start``: what libcst's codemod tool runs."""
-    config = load_config(start)
-    return plan_of(run_check(None, config, cache=True), config)
-
-
-def fix(
-    paths: Iterable[str | Path] | None = None,
-    config: Config | None = None,
-    *,
-    diff: bool = False,
-    jobs: int = 1,
-    cache: bool = False,
-) -> FixReport:
-    """Add the missing names to every fixable fake (with ``diff``: compute the diffs,
-    write nothing). The report's findings are those left after the fix."""
-    config = config or load_config()
-    run = run_check(paths, config, jobs=jobs, cache=cache)
-    plan = plan_of(run, config, [f for f in run.report.findings if f.fixable])
-    outcomes = [_fix_file(Path(path), plan, config, diff=diff) for path in sorted(plan.edits)]
-    written = {o.path for o in outcomes if o.written}
-    if written:
-        after = run_check(paths, config, jobs=jobs, cache=cache).report
-    else:
-        fixed = {o.path for o in outcomes if o.diff}
-        after = dataclasses.replace(
-            run.report,
-            findings=tuple(f for f in run.report.findings if not (f.fixable and f.path in fixed)),
-        )
-    return FixReport(tuple(outcomes), after.findings, run.report)
-
-
-def _fix_file(path: Path, plan: Plan, config: Config, *, diff: bool) -> FileFix:
-    relative = _rel(config, str(path))
-    edits = plan.edits.get(str(path), ())
-    added = sum(len(e.names) for e in edits)
-    try:
-        data = path.read_bytes()
-        decoded = decode(data)
-    except (OSError, UnicodeDecodeError, SyntaxError) as exc:
-        return FileFix(relative, 0, False, error=f"cannot be read: {exc}")
-    command = fixer.AddMissingNames(CodemodContext(filename=str(path)), plan)
-    result = fixer.run_command(command, decoded.text)
-    if isinstance(result, TransformSkip):
-        return FileFix(relative, 0, False, error=result.skip_description)
-    if isinstance(result, TransformFailure):
-        return FileFix(relative, 0, False, error=f"cannot be fixed: {result.error}")
-    assert isinstance(result, TransformSuccess)
-    new = result.code
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "\d" in a test file is the user's business
-            compile(new, str(path), "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        return FileFix(relative, 0, False, error=f"the fixed file would not compile: {exc}")
-    if new == decoded.text:
-        return FileFix(relative, 0, False, error="nothing left to add")
-    if diff:
-        return FileFix(relative, added, False, diff=unified_diff(relative, decoded.text, new))
-    try:
-        write_atomic(path, encode(decoded, new))
-    except OSError as exc:
-        return FileFix(relative, 0, False, error=f"cannot be written: {exc.strerror or exc}")
-    return FileFix(relative, added, True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .api import project_plan
+from .apply import project_plan
 from .fixer import command
 from .fixer.command import FixPlan
 

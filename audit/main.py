@@ -15,12 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from libcst.codemod import TransformSuccess
-
-from .api import CheckRun, fake_edits, fix, run_check
+from .api import CheckRun, run_check
 from .config import load_config, with_codes
 from .errors import AuditError
-from .fixer import decode, fix_file_text
 from .model import Config, Finding, FixReport, Options, Report
 from .report import Replacement, render, replacement
 
@@ -108,7 +105,12 @@ def _config(options: Options) -> Config:
 
 def _check(options: Options, config: Config, out: TextIO, warn: Callable[[str], None]) -> _Outcome:
     checked = run_check(
-        options.paths or None, config, jobs=options.jobs, cache=not options.no_cache, warn=warn
+        options.paths or None,
+        config,
+        jobs=options.jobs,
+        cache=not options.no_cache,
+        warn=warn,
+        reuse=options.format != "sarif",  # SARIF fixes need the per-site results
     )
     report = checked.report
     fixes = _sarif_fixes(checked, config) if options.format == "sarif" else None
@@ -117,6 +119,8 @@ def _check(options: Options, config: Config, out: TextIO, warn: Callable[[str], 
 
 
 def _fix(options: Options, config: Config, out: TextIO) -> _Outcome:
+    from .apply import fix  # libcst is loaded only by the commands that edit
+
     result = fix(
         options.paths or None,
         config,
@@ -160,6 +164,11 @@ def _render(
 
 def _sarif_fixes(checked: CheckRun, config: Config) -> dict[Finding, Replacement]:
     """For each fixable finding, the lines that fixing its fake alone would change."""
+    from libcst.codemod import TransformSuccess  # loaded only for SARIF
+
+    from .apply import fake_edits
+    from .fixer import decode, fix_file_text
+
     out: dict[Finding, Replacement] = {}
     texts: dict[str, str | None] = {}
     for finding in checked.report.findings:

@@ -222,21 +222,29 @@ def _import(row: list[object]) -> Import:
     )
 
 
-def parse_error(path: Path) -> str | None:
-    """Why a module does not parse with this Python, or None when it does."""
+def parse_error(path: Path, cache: Cache | None = None) -> str | None:
+    """Why a module does not parse with this Python, or None when it does (the answer
+    is cached by content: parsing a large module again costs more than the claim)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
+    key = digest(data)
+    stored = cache.get("parse", key) if cache is not None else None
+    if isinstance(stored, list) and len(stored) == 1:
+        return stored[0] if isinstance(stored[0], str) else None
+    error: str | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ast.parse(data)
     except SyntaxError as exc:
-        return f"does not parse (line {exc.lineno}: {exc.msg})"
+        error = f"does not parse (line {exc.lineno}: {exc.msg})"
     except (ValueError, RecursionError, MemoryError) as exc:
-        return f"cannot be parsed ({type(exc).__name__})"
-    return None
+        error = f"cannot be parsed ({type(exc).__name__})"
+    if cache is not None:
+        cache.put("parse", key, [error])
+    return error
 
 
 def names_of(records: Iterable[Import]) -> set[str]:

@@ -15,7 +15,9 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..cache import digest
 from .index import ModuleFile, Project
 from .scan import resolve_relative
 
@@ -89,72 +91,33 @@ class RealNames:
                 out.names.add(name)
             out.public = tuple(sorted(n for n in out.names if not n.startswith("_")))
             return out
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            line = getattr(exc, "lineno", None)
-            where = f" (line {line}: {getattr(exc, 'msg', exc)})" if line else ""
-            # its names are unknown (any may be bound), but its async defs can be read
-            # from the text, so stubs keep their kind
-            asyncs = {m.group(1).decode() for m in _ASYNC_DEF.finditer(data)}
-            return Bindings(any_name=True, async_defs=asyncs, error=f"does not parse{where}")
         package = module if found.package else module.rpartition(".")[0]
-        self._collect(tree.body, out, package, depth)
+        key = f"{self.project.relative(found.path)}\0{package}\0{digest(data)}"
+        local = self.project.cache.get("names", key)
+        if not isinstance(local, dict):
+            local = _local(data, package)
+            self.project.cache.put("names", key, local)
+        try:
+            self._compose(local, out, depth)
+        except (KeyError, TypeError, ValueError):  # an entry of another shape: read again
+            out = Bindings(submodules=out.submodules)
+            self._compose(_local(data, package), out, depth)
         return out
 
-    def _collect(self, body: list[ast.stmt], out: Bindings, package: str, depth: int) -> None:
-        dunder_all: list[str] | None = None
-        for stmt in _top_level(body):
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                out.names.add(stmt.name)
-                if isinstance(stmt, ast.AsyncFunctionDef):
-                    out.async_defs.add(stmt.name)
-                else:
-                    out.async_defs.discard(stmt.name)  # a later sync definition wins
-                if stmt.name == "__getattr__" and not isinstance(stmt, ast.ClassDef):
-                    out.any_name = True
-            elif isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    out.names.add(alias.asname or alias.name.split(".")[0])
-            elif isinstance(stmt, ast.ImportFrom):
-                source = resolve_relative(stmt.level, stmt.module, package)
-                for alias in stmt.names:
-                    if alias.name == "*":
-                        self._star(source, out, depth)
-                        continue
-                    local = alias.asname or alias.name
-                    out.names.add(local)
-                    if source is not None:
-                        out.reexports[local] = (source, alias.name)
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
-                    continue  # ``x: int`` alone binds nothing at run time
-                for target in targets:
-                    names = _target_names(target)
-                    out.names |= names
-                    if "__all__" in names and stmt.value is not None:
-                        listed = _strings(stmt.value)
-                        if isinstance(stmt, ast.AugAssign):
-                            dunder_all = (
-                                None
-                                if listed is None or dunder_all is None
-                                else [*dunder_all, *listed]
-                            )
-                        else:
-                            dunder_all = listed
-            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-                targets_of = (
-                    [stmt.target]
-                    if isinstance(stmt, (ast.For, ast.AsyncFor))
-                    else [i.optional_vars for i in stmt.items if i.optional_vars is not None]
-                )
-                for target in targets_of:
-                    out.names |= _target_names(target)
-            if _games_with_globals(stmt):
-                out.any_name = True
+    def _compose(self, local: dict[str, Any], out: Bindings, depth: int) -> None:
+        """A module's own bindings (``_local``) plus what its star imports bring."""
+        if local["error"] is not None:
+            out.any_name = True
+            out.async_defs = set(local["async_defs"])
+            out.error = local["error"]
+            return
+        out.names |= set(local["names"])
+        out.async_defs |= set(local["async_defs"])
+        out.any_name = out.any_name or bool(local["any_name"])
+        out.reexports.update({k: (v[0], v[1]) for k, v in local["reexports"].items()})
+        for source in local["stars"]:
+            self._star(source, out, depth)
+        dunder_all = local["all"]
         public = (
             dunder_all
             if dunder_all is not None
@@ -170,6 +133,82 @@ class RealNames:
         out.any_name = out.any_name or inner.any_name
         out.names |= set(inner.public)
         out.async_defs |= inner.async_defs & set(inner.public)
+
+
+def _local(data: bytes, package: str) -> dict[str, Any]:
+    """What one module binds by itself, as cacheable data: its names, async defs,
+    re-exports, ``__all__`` when literal, and the sources of its star imports (read at
+    compose time, as those modules may change on their own)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line}: {getattr(exc, 'msg', exc)})" if line else ""
+        # its names are unknown (any may be bound), but its async defs can be read
+        # from the text, so stubs keep their kind
+        asyncs = sorted({m.group(1).decode() for m in _ASYNC_DEF.finditer(data)})
+        return {"error": f"does not parse{where}", "async_defs": asyncs}
+    out = Bindings()
+    stars: list[str | None] = []
+    dunder_all: list[str] | None = None
+    for stmt in _top_level(tree.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.names.add(stmt.name)
+            if isinstance(stmt, ast.AsyncFunctionDef):
+                out.async_defs.add(stmt.name)
+            else:
+                out.async_defs.discard(stmt.name)  # a later sync definition wins
+            if stmt.name == "__getattr__" and not isinstance(stmt, ast.ClassDef):
+                out.any_name = True
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                out.names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(stmt, ast.ImportFrom):
+            source = resolve_relative(stmt.level, stmt.module, package)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    stars.append(source)
+                    continue
+                local = alias.asname or alias.name
+                out.names.add(local)
+                if source is not None:
+                    out.reexports[local] = (source, alias.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+                continue  # ``x: int`` alone binds nothing at run time
+            for target in targets:
+                names = _target_names(target)
+                out.names |= names
+                if "__all__" in names and stmt.value is not None:
+                    listed = _strings(stmt.value)
+                    if isinstance(stmt, ast.AugAssign):
+                        dunder_all = (
+                            None if listed is None or dunder_all is None else [*dunder_all, *listed]
+                        )
+                    else:
+                        dunder_all = listed
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+            targets_of = (
+                [stmt.target]
+                if isinstance(stmt, (ast.For, ast.AsyncFor))
+                else [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+            )
+            for target in targets_of:
+                out.names |= _target_names(target)
+        if _games_with_globals(stmt):
+            out.any_name = True
+    return {
+        "error": None,
+        "names": sorted(out.names),
+        "async_defs": sorted(out.async_defs),
+        "any_name": out.any_name,
+        "reexports": {k: list(v) for k, v in sorted(out.reexports.items())},
+        "stars": stars,
+        "all": dunder_all,
+    }
 
 
 def _submodules(found: ModuleFile, project: Project) -> set[str]:

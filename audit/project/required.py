@@ -30,6 +30,12 @@ class Required:
         self.targets = frozenset(targets)
         self._sources: Uses | None = None
         self._imported: dict[str, set[str]] = {t: set() for t in self.targets}  # from-imports
+        # "app" and "app.crud" -> the targets at or under them (an import binds a prefix)
+        self._under: dict[str, list[str]] = {}
+        for target in sorted(self.targets):
+            parts = target.split(".")
+            for i in range(1, len(parts) + 1):
+                self._under.setdefault(".".join(parts[:i]), []).append(target)
 
     def sources(self) -> Uses:
         """What the source modules ask each target for (built once)."""
@@ -72,9 +78,8 @@ class Required:
             if record.when == "never":
                 continue
             for local, refers in record.binds:
-                for target in self.targets:
-                    if target == refers or target.startswith(refers + "."):
-                        spellings[local + target[len(refers) :]] = target
+                for target in self._under.get(refers, ()):
+                    spellings[local + target[len(refers) :]] = target
         if not spellings:
             return
         try:

@@ -168,25 +168,18 @@ def from_json(data: Any) -> Any:
         return tuple(from_json(v) for v in data)
     if not isinstance(data, dict):
         return data
-    cls = _TYPES.get(data.get("@", ""))
-    if cls is None:
+    shape = _SHAPES.get(data.get("@", ""))
+    if shape is None:
         raise ValueError("not a program record")
-    hints = typing.get_type_hints(cls)
+    cls, fields = shape
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            raise ValueError(f"missing field {f.name!r}")
-        kwargs[f.name] = _typed(from_json(data[f.name]), hints[f.name])
+    for name, is_set in fields:
+        if name not in data:
+            raise ValueError(f"missing field {name!r}")
+        value = from_json(data[name])
+        # frozensets come back from lists; everything else is already right
+        kwargs[name] = frozenset(value) if is_set and isinstance(value, tuple) else value
     return cls(**kwargs)
-
-
-def _typed(value: Any, hint: Any) -> Any:
-    """frozensets come back from lists; everything else is already right."""
-    if value is None:
-        return None
-    if _mentions_frozenset(hint) and isinstance(value, tuple):
-        return frozenset(value)
-    return value
 
 
 def _mentions_frozenset(hint: Any) -> bool:
@@ -196,6 +189,17 @@ def _mentions_frozenset(hint: Any) -> bool:
     if origin in (Union, types.UnionType):
         return any(_mentions_frozenset(a) for a in typing.get_args(hint))
     return False
+
+
+def _shape(cls: type) -> tuple[type, tuple[tuple[str, bool], ...]]:
+    """A record class and, per field, whether it holds a frozenset (type hints are
+    read once here: reading them per record cost more than the analysis it saves)."""
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)
+    return cls, tuple((f.name, _mentions_frozenset(hints[f.name])) for f in fields)
+
+
+_SHAPES = {name: _shape(cls) for name, cls in _TYPES.items()}
 
 
 def as_mapping(program: Program) -> Mapping[str, Any]:

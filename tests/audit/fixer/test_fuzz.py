@@ -1,6 +1,6 @@
 """Fuzz ``mock-audit fix`` end to end: generated test files hold fakes of every form amid
 arbitrary valid Python, in every newline style and encoding; the analysis finds them and
-``audit.api.fix`` adds what they lack.
+``audit.apply.fix`` adds what they lack.
 
 Properties: every written file compiles; bytes outside the statements that hold fakes
 and the import block never change (newlines and BOM/cookie included); the mode is kept;
@@ -25,7 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.api import check, fix, plan_of, run_check
+from audit.api import check, run_check
+from audit.apply import fix, plan_of
 from audit.config import load_config
 
 EXAMPLES = int(os.environ.get("MOCK_AUDIT_FUZZ", "25"))

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from audit.api import CheckRun, fix, run_check
+from audit.api import CheckRun, run_check
+from audit.apply import fix
 from audit.config import load_config
 from audit.forms.base import Form, Match
 from audit.forms.fakes import FAKE_FORMS

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from audit.api import fix, run_check
+from audit.api import run_check
+from audit.apply import fix
 from audit.config import load_config
 
 from .bundle import Case, crashes, read

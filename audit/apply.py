@@ -1,0 +1,146 @@
+"""``fix``: from a check to edited files.
+
+The check's per-site results become a plan (``Plan``: which names go into which fake,
+with the stub each real binding wants); the fixer (``fixer.AddMissingNames``, a libcst
+codemod) runs on each file the plan names; a file is written only when the result
+compiles, atomically. Kept apart from ``api`` so that ``check`` never imports libcst.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from libcst.codemod import CodemodContext, TransformFailure, TransformSkip, TransformSuccess
+
+from . import fixer
+from .api import CheckRun, rel_path, run_check
+from .config import load_config
+from .model import Config, FakeEdit, FileFix, Finding, FixReport, StubKind
+from .report import unified_diff
+from .sourcefile import decode, encode, write_atomic
+from .testfile.program import Site
+
+__all__ = ["Plan", "fake_edits", "fix", "plan_of", "project_plan", "stub_kinds"]
+
+
+def stub_kinds(
+    run: CheckRun, module: str, names: Iterable[str]
+) -> tuple[tuple[str, StubKind], ...]:
+    assert run.real is not None
+    return tuple(
+        (n, "path" if n == "__path__" else "async" if run.real.is_async(module, n) else "sync")
+        for n in sorted(names)
+    )
+
+
+def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[FakeEdit]]:
+    """Per file, the edits ``fix`` makes: the names the selected findings of each
+    fixable site lack (merged for sites that share a fake)."""
+    config = Config(root=run.report.root)
+    by_place: dict[tuple[str, int, int], set[str]] = {}
+    for finding in selected:
+        place = by_place.setdefault((finding.path, finding.line, finding.column), set())
+        place.update(finding.missing)
+    merged: dict[tuple[str, str], tuple[Site, set[str]]] = {}
+    for result in run.results:
+        site = result.site
+        names = by_place.get((rel_path(config, site.path), site.line, site.column))
+        if not names or site.fake.edit is None or site.module is None:
+            continue
+        path = site.fake_path or site.path
+        key = (path, site.fake.key or f"{site.path}:{site.index}")
+        merged.setdefault(key, (site, set()))[1].update(names)
+    out: dict[str, list[FakeEdit]] = {}
+    for (path, _), (site, names) in merged.items():
+        assert site.fake.edit is not None and site.module is not None
+        out.setdefault(path, []).append(
+            FakeEdit(site.fake.edit, site.module, stub_kinds(run, site.module, names))
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ``fix`` adds where (the fixer's ``FixPlan``): edits per absolute path."""
+
+    edits: Mapping[str, Sequence[FakeEdit]]
+    stubs: Mapping[str, str]
+    line_length: int
+
+    def edits_for(self, path: str, code: str) -> Sequence[FakeEdit]:
+        return self.edits.get(str(Path(path).resolve()), ())
+
+
+def plan_of(run: CheckRun, config: Config, selected: Sequence[Finding] | None = None) -> Plan:
+    chosen = [f for f in (run.report.findings if selected is None else selected) if f.fixable]
+    return Plan(fake_edits(run, chosen), dict(config.stubs), config.line_length)
+
+
+def project_plan(start: Path) -> Plan:
+    """The plan for the project found from ``start``: what libcst's codemod tool runs."""
+    config = load_config(start)
+    return plan_of(run_check(None, config, cache=True), config)
+
+
+def fix(
+    paths: Iterable[str | Path] | None = None,
+    config: Config | None = None,
+    *,
+    diff: bool = False,
+    jobs: int = 1,
+    cache: bool = False,
+) -> FixReport:
+    """Add the missing names to every fixable fake (with ``diff``: compute the diffs,
+    write nothing). The report's findings are those left after the fix."""
+    config = config or load_config()
+    run = run_check(paths, config, jobs=jobs, cache=cache)
+    plan = plan_of(run, config, [f for f in run.report.findings if f.fixable])
+    outcomes = [_fix_file(Path(path), plan, config, diff=diff) for path in sorted(plan.edits)]
+    written = {o.path for o in outcomes if o.written}
+    if written:
+        after = run_check(paths, config, jobs=jobs, cache=cache).report
+    else:
+        fixed = {o.path for o in outcomes if o.diff}
+        after = dataclasses.replace(
+            run.report,
+            findings=tuple(f for f in run.report.findings if not (f.fixable and f.path in fixed)),
+        )
+    return FixReport(tuple(outcomes), after.findings, run.report)
+
+
+def _fix_file(path: Path, plan: Plan, config: Config, *, diff: bool) -> FileFix:
+    relative = rel_path(config, str(path))
+    edits = plan.edits.get(str(path), ())
+    added = sum(len(e.names) for e in edits)
+    try:
+        data = path.read_bytes()
+        decoded = decode(data)
+    except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+        return FileFix(relative, 0, False, error=f"cannot be read: {exc}")
+    command = fixer.AddMissingNames(CodemodContext(filename=str(path)), plan)
+    result = fixer.run_command(command, decoded.text)
+    if isinstance(result, TransformSkip):
+        return FileFix(relative, 0, False, error=result.skip_description)
+    if isinstance(result, TransformFailure):
+        return FileFix(relative, 0, False, error=f"cannot be fixed: {result.error}")
+    assert isinstance(result, TransformSuccess)
+    new = result.code
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "\d" in a test file is the user's business
+            compile(new, str(path), "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return FileFix(relative, 0, False, error=f"the fixed file would not compile: {exc}")
+    if new == decoded.text:
+        return FileFix(relative, 0, False, error="nothing left to add")
+    if diff:
+        return FileFix(relative, added, False, diff=unified_diff(relative, decoded.text, new))
+    try:
+        write_atomic(path, encode(decoded, new))
+    except OSError as exc:
+        return FileFix(relative, 0, False, error=f"cannot be written: {exc.strerror or exc}")
+    return FileFix(relative, added, True)
