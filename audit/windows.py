@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +26,7 @@ from .forms.base import Fake
 from .graph import Graph
 from .model import ImportStep
 from .project.index import ModuleFile, Project
+from .project.scan import UNKNOWN
 from .testfile.program import (
     Event,
     Evict,
@@ -68,6 +69,9 @@ class _State:
     # bumped when modules leave sys.modules or fakes change: a function that only imports
     # and ran at the same epoch would load nothing new and crash nothing new
     epoch: int = 0
+    # an import by a computed name (``import_module(name)``) ran: any module may be
+    # loaded now, so no crash is claimed from here on (it may not happen)
+    unknown: bool = False
 
 
 class Replay:
@@ -90,11 +94,17 @@ class Replay:
         self._import_only: dict[tuple[str, str], bool] = {}
         self._orders: dict[tuple[str, str, tuple[str, ...]], list[tuple[Function, Program]]] = {}
         self._last_epoch: dict[tuple[str, str], tuple[int, bool]] = {}
+        self._preludes: dict[
+            tuple[tuple[str, ...], str], tuple[_State, list[Program], list[Crash]]
+        ] = {}
         self.faked = faked  # every module some site fakes: a node even if it does not exist
         self.program_of = program_of  # by path
         self.conftests_of = conftests_of  # root first
         self.module_program = module_program  # analysed file by module name (test helpers)
         self.graph = Graph(self._children)
+        self._computed: set[str] = set()  # modules that import by a computed name
+        self._computed_seen = 0
+        self._computed_mask = 0
         self.crashes: list[Crash] = []
         self.read: set[str] = set()  # modules whose imports decided something (cache keys)
 
@@ -110,6 +120,8 @@ class Replay:
             records = [
                 (r.module, r.names) for r in self.project.imports(module) if r.when == "import"
             ]
+        if any(target == UNKNOWN for target, _ in records):
+            self._computed.add(module)
         out: list[str] = []
         parts = module.split(".")
         for i in range(1, len(parts)):
@@ -128,6 +140,19 @@ class Replay:
                     out.append(sub)
         return [m for m in out if m != module]
 
+    def _computed_bits(self) -> int:
+        """The graph nodes that import by a computed name when they run (known for every
+        node a closure has reached: ``_children`` notes them)."""
+        if self._computed_seen != len(self._computed):
+            self._computed_seen = len(self._computed)
+            self._computed_mask = self.graph.bits(self._computed)
+        return self._computed_mask
+
+    def _claims(self, state: _State) -> bool:
+        """Whether a crash met now is claimed: the test may be selected, and nothing
+        loaded by a computed name may have loaded the module before the fake."""
+        return self._claiming and not state.unknown
+
     def _known(self, module: str) -> bool:
         """A node of the graph: a project module, or one some site fakes (its importers
         must be seen even when the real module does not exist)."""
@@ -142,23 +167,8 @@ class Replay:
             return
         self._test_file = test_file
         self._last_epoch.clear()
-        state = _State()
         conftests = [p for p in (self.program_of(c) for c in self.conftests_of(test_file)) if p]
-        plugins: list[Program] = []
-        for conftest in conftests:
-            self._packages(conftest.module, state, conftest.path)
-            self._events(conftest.body, conftest, state)
-            for plugin in conftest.pytest_plugins:
-                self._import(plugin, (), False, state, (ImportStep(conftest.path, 0, plugin),))
-                found = self.module_program(plugin)
-                if found is not None:
-                    plugins.append(found)
-        for hook in ("pytest_configure", "pytest_sessionstart"):
-            for conftest in conftests:
-                for function in conftest.functions:
-                    if function.kind == "hook" and function.name == hook:
-                        self._events(function.events, conftest, state)
-        self._packages(program.module, state, program.path)
+        state, plugins = self._prelude(conftests, program)
         self._events(program.body, program, state)
         if not program.runs:
             return  # skipped tests run nothing (the body above still ran at collection)
@@ -177,6 +187,41 @@ class Replay:
             self._claiming = selected is True
             self._test(test, program, providers, state, done_once)
         self._claiming = True
+
+    def _prelude(self, conftests: list[Program], program: Program) -> tuple[_State, list[Program]]:
+        """The state when the test module's body starts: its conftests' bodies, their
+        plugins and hooks, and its parent packages. Every test file of a folder has the
+        same prelude, so it is replayed once per folder and its crashes are claimed again
+        for each file (each file, run alone, meets them)."""
+        key = (tuple(c.path for c in conftests), program.module.rpartition(".")[0])
+        known = self._preludes.get(key)
+        if known is None:
+            mark = len(self.crashes)
+            state = _State()
+            plugins: list[Program] = []
+            for conftest in conftests:
+                self._packages(conftest.module, state, conftest.path)
+                self._events(conftest.body, conftest, state)
+                for plugin in conftest.pytest_plugins:
+                    step = ImportStep(conftest.path, 0, plugin)
+                    self._import(plugin, (), False, state, (step,))
+                    found = self.module_program(plugin)
+                    if found is not None:
+                        plugins.append(found)
+            for hook in ("pytest_configure", "pytest_sessionstart"):
+                for conftest in conftests:
+                    for function in conftest.functions:
+                        if function.kind == "hook" and function.name == hook:
+                            self._events(function.events, conftest, state)
+            self._packages(program.module, state, program.path)
+            known = self._preludes[key] = (state, plugins, self.crashes[mark:])
+        else:
+            self.crashes.extend(replace(c, test_file=self._test_file) for c in known[2])
+        state = known[0]
+        copy = _State(
+            state.loaded, dict(state.fakes), list(state.installed), state.epoch, state.unknown
+        )
+        return copy, list(known[1])
 
     def _packages(self, module: str, state: _State, path: str) -> None:
         """Importing ``a.b.test_x`` runs ``a`` and ``a.b`` first."""
@@ -326,6 +371,9 @@ class Replay:
             if isinstance(event, Yield):
                 return count
             if isinstance(event, Import):
+                if event.module == UNKNOWN:
+                    state.unknown = True
+                    continue
                 step = ImportStep(program.path, event.line, event.module)
                 self._import(event.module, event.names, event.guarded, state, (step,))
             elif isinstance(event, Install):
@@ -455,7 +503,7 @@ class Replay:
                         continue
                 elif fake.package and (fake.note or self.project.resolve(sub) is not None):
                     continue  # through the fake's __path__: not ours to judge
-                if not guarded and not fake.blocker and self._claiming:
+                if not guarded and not fake.blocker and self._claims(state):
                     self.crashes.append(Crash(ref, "name", name, chain, self._test_file))
             return
         for name in names:
@@ -497,7 +545,7 @@ class Replay:
                 if not fake.package or fake.empty_path:
                     # "No module named 'p.m'; 'p' is not a package" (or, with an empty
                     # __path__, "No module named 'p.m'")
-                    if not guarded and self._claiming and self.project.resolve(module) is not None:
+                    if not guarded and self._claims(state) and self.project.resolve(module):
                         self.crashes.append(Crash(ref, "package", module, chain, self._test_file))
                     return False
                 return False  # the fake's __path__ decides; the chain stops here
@@ -516,6 +564,8 @@ class Replay:
             # nothing it runs imports a fake (a fake is a node of the graph, and of the
             # closure of every module that imports it or through it): all get loaded
             state.loaded |= closure
+            if closure & self._computed_bits():
+                state.unknown = True
             return
         state.loaded |= self.graph.node(module)
         program = self.module_program(module)
@@ -526,6 +576,9 @@ class Replay:
         self.read.add(module)
         for record in self.project.imports(module):
             if record.when != "import":
+                continue
+            if record.module == UNKNOWN:
+                state.unknown = True
                 continue
             step = ImportStep(path, record.line, record.module)
             self._import(

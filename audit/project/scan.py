@@ -37,7 +37,12 @@ _GUARD_WITH = re.compile(
 _CATCHES = re.compile(
     rb"except[ \t]*(?::|.*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)", re.S
 )
-_DYNAMIC = re.compile(rb"""(?:import_module|__import__)\(\s*(['"])(\.*[\w.]+)\1\s*[,)]""")
+_DYNAMIC = re.compile(rb"""(?:import_module|__import__)\s*\(\s*(['"])(\.*[\w.]+)\1\s*[,)]""")
+_DYNAMIC_CALL = re.compile(rb"(?:import_module|__import__)\s*\(\s*[^\s)]")
+# ``if x: import y`` - an import after a compound statement's colon, on its line
+_AFTER_COLON = re.compile(rb"(?:if|elif|else|try|except|finally|with|for|while)\b.*:\s*")
+#: The module of an ``import_module(name)`` whose name is computed: it may load anything.
+UNKNOWN = "?"
 # What may stand right before a string that opens: a triple quote after anything else is
 # inside another string or a comment (``'"""'``), and the pairing cannot be trusted.
 _OPENERS = b"([{,=:+%*<>!~&|^/@-"
@@ -163,6 +168,8 @@ class _Scanner:
             if stripped:
                 found = _FROM_PREFIX.fullmatch(stripped)
                 if found is None:
+                    if _AFTER_COLON.fullmatch(stripped) and not self.in_string(pos):
+                        raise _Unsure  # its context is the header's block: ast reads it
                     continue
                 source: bytes | None = found.group(1) or found.group(2)
             else:
@@ -221,16 +228,24 @@ class _Scanner:
         before = self.data[start - 1 : start]
         if before.isalnum() or before == b"_":
             return  # ``self._conditional_import_module(...)``: another function
+        if self.in_string(pos):
+            return
         found = _DYNAMIC.match(self.data, start)
-        if found is None or self.in_string(pos):
-            return
-        literal = found.group(2).decode("utf-8", "replace")
-        level = len(literal) - len(literal.lstrip("."))
-        if level and not _relative_call(self.data, found.end()):
-            return
-        module = resolve_relative(level, literal[level:] or None, self.package)
-        if module is None:
-            return
+        if found is None:
+            if _DYNAMIC_CALL.match(self.data, start) is None:
+                return
+            if self.data[line_start:start].rstrip().endswith(b"def"):
+                return  # ``def import_module(self, name)``: a definition, not a call
+            module = UNKNOWN  # a computed name: what it loads is unknown
+        else:
+            literal = found.group(2).decode("utf-8", "replace")
+            level = len(literal) - len(literal.lstrip("."))
+            if level and not _relative_call(self.data, found.end()):
+                return
+            resolved = resolve_relative(level, literal[level:] or None, self.package)
+            if resolved is None:
+                return
+            module = resolved
         line = self.line_of(line_start)
         when, guarded = self._context(line_start, indent) if indent else ("import", False)
         before = self.data[line_start:pos]
@@ -473,14 +488,16 @@ def _walk(body: list[ast.stmt], package: str, when: When, guarded: bool, out: li
                 _walk(case.body, package, when, guarded, out)
         for node, in_lambda in _dynamic_calls(stmt):
             first = node.args[0]
-            assert isinstance(first, ast.Constant) and isinstance(first.value, str)
+            runs: When = "call" if in_lambda and when == "import" else when
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                out.append(Import(node.lineno, UNKNOWN, (), runs, guarded, ()))
+                continue
             literal = first.value
             level = len(literal) - len(literal.lstrip("."))
             if level and len(node.args) < 2:
                 continue
             module = resolve_relative(level, literal[level:] or None, package)
             if module is not None:
-                runs: When = "call" if in_lambda and when == "import" else when
                 out.append(Import(node.lineno, module, (), runs, guarded, ()))
 
 
@@ -491,8 +508,6 @@ def _dynamic_calls(stmt: ast.stmt) -> Iterator[tuple[ast.Call, bool]]:
         if (
             isinstance(node, ast.Call)
             and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
             and _call_name(node.func) in ("import_module", "__import__")
         ):
             yield node, in_lambda

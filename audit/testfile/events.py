@@ -19,7 +19,7 @@ from ..forms.base import Fake
 from ..forms.context import Argument, Context
 from ..forms.follow import fake_of, path_value
 from ..forms.installs import INSTALL_FORMS, Entry
-from ..project.scan import resolve_relative
+from ..project.scan import UNKNOWN, resolve_relative
 from . import suppress
 from .program import Event, Evict, Import, Install, Lasts, Run, Site, Uninstall, Yield
 from .scopes import Addition, dotted, position
@@ -304,7 +304,9 @@ class Events:
         if last in ("import_module", "__import__", "importorskip") and call.args:
             name = ctx.string(call.args[0])
             if name is None:
-                return []
+                # a computed name: it may load any module (not so for importorskip, which
+                # names third-party modules to skip on)
+                return [] if last == "importorskip" else [Import(call.lineno, UNKNOWN)]
             level = len(name) - len(name.lstrip("."))
             if level:
                 package = ctx.string(call.args[1]) if len(call.args) > 1 else None
