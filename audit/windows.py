@@ -72,6 +72,9 @@ class _State:
     # an import by a computed name (``import_module(name)``) ran: any module may be
     # loaded now, so no crash is claimed from here on (it may not happen)
     unknown: bool = False
+    # fakes installed under a condition mock-audit cannot decide: no crash is claimed
+    # through them
+    uncertain: set[SiteRef] = field(default_factory=set)
 
 
 class Replay:
@@ -148,10 +151,11 @@ class Replay:
             self._computed_mask = self.graph.bits(self._computed)
         return self._computed_mask
 
-    def _claims(self, state: _State) -> bool:
-        """Whether a crash met now is claimed: the test may be selected, and nothing
-        loaded by a computed name may have loaded the module before the fake."""
-        return self._claiming and not state.unknown
+    def _claims(self, state: _State, ref: SiteRef) -> bool:
+        """Whether a crash met now through the fake ``ref`` is claimed: the test is
+        selected, the fake was installed for sure, and nothing loaded by a computed name
+        may have loaded the module before the fake."""
+        return self._claiming and not state.unknown and ref not in state.uncertain
 
     def _known(self, module: str) -> bool:
         """A node of the graph: a project module, or one some site fakes (its importers
@@ -219,7 +223,12 @@ class Replay:
             self.crashes.extend(replace(c, test_file=self._test_file) for c in known[2])
         state = known[0]
         copy = _State(
-            state.loaded, dict(state.fakes), list(state.installed), state.epoch, state.unknown
+            state.loaded,
+            dict(state.fakes),
+            list(state.installed),
+            state.epoch,
+            state.unknown,
+            set(state.uncertain),
         )
         return copy, list(known[1])
 
@@ -413,6 +422,10 @@ class Replay:
             return  # sys.modules.setdefault: the real module stays
         ref = (program.path, site.index)
         state.epoch += 1
+        if event.maybe:
+            state.uncertain.add(ref)
+        else:
+            state.uncertain.discard(ref)
         snapshot = state.loaded if site.install in ("patch_dict",) else None
         state.installed.append(
             _Installed(module, ref, state.fakes.get(module), snapshot, event.lasts)
@@ -503,7 +516,7 @@ class Replay:
                         continue
                 elif fake.package and (fake.note or self.project.resolve(sub) is not None):
                     continue  # through the fake's __path__: not ours to judge
-                if not guarded and not fake.blocker and self._claims(state):
+                if not guarded and not fake.blocker and self._claims(state, ref):
                     self.crashes.append(Crash(ref, "name", name, chain, self._test_file))
             return
         for name in names:
@@ -545,7 +558,7 @@ class Replay:
                 if not fake.package or fake.empty_path:
                     # "No module named 'p.m'; 'p' is not a package" (or, with an empty
                     # __path__, "No module named 'p.m'")
-                    if not guarded and self._claims(state) and self.project.resolve(module):
+                    if not guarded and self._claims(state, ref) and self.project.resolve(module):
                         self.crashes.append(Crash(ref, "package", module, chain, self._test_file))
                     return False
                 return False  # the fake's __path__ decides; the chain stops here

@@ -120,23 +120,25 @@ class Events:
             if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
                 return self.body(stmt.orelse, ctx, guarded)
             out = self.expressions([stmt.test], ctx, guarded)
-            absent = _absent_test(stmt.test, ctx)
+            absent = _absent_test(stmt.test, ctx) if isinstance(stmt, ast.If) else None
             body = self.body(stmt.body, ctx, guarded)
+            always = isinstance(stmt.test, ast.Constant) and bool(stmt.test.value)
             if absent is not None:
                 # ``if "m" not in sys.modules:``: installs of m there happen only when absent
+                # (the replay knows when); others in the block may not happen
                 body = [
                     replace(e, if_absent=True)
                     if isinstance(e, Install) and self.sites[e.site].module == absent
                     else e
                     for e in body
                 ]
-            out.extend(body)
-            out.extend(self.body(stmt.orelse, ctx, guarded))
+            out.extend(body if always else _maybe(body))
+            out.extend(_maybe(self.body(stmt.orelse, ctx, guarded)))
             return out
         if isinstance(stmt, ast.Match):
             out = self.expressions([stmt.subject], ctx, guarded)
             for case in stmt.cases:
-                out.extend(self.body(case.body, ctx, guarded))
+                out.extend(_maybe(self.body(case.body, ctx, guarded)))
             return out
         if isinstance(stmt, ast.Delete):
             out = []
@@ -529,8 +531,9 @@ def _is_item_of(value: ast.expr | None, module: str, ctx: Context) -> bool:
     return False
 
 
-def _absent_test(test: ast.expr, ctx: Context) -> str | None:
-    """``"m" not in sys.modules`` -> "m"."""
+def _absent_test(test: ast.expr, ctx: Context, depth: int = 0) -> str | None:
+    """``"m" not in sys.modules`` -> "m"; also through a name bound to that test
+    (``absent = "m" not in sys.modules`` ... ``if absent:``) and as one term of ``and``."""
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
@@ -538,7 +541,24 @@ def _absent_test(test: ast.expr, ctx: Context) -> str | None:
         and ctx.is_sys_modules(test.comparators[0])
     ):
         return ctx.string(test.left)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for term in test.values:
+            found = _absent_test(term, ctx, depth)
+            if found is not None:
+                return found
+    if isinstance(test, ast.Name) and depth < 4:
+        bound = ctx.lookup(test.id)
+        if bound is not None and bound[0].kind == "assign" and bound[0].value is not None:
+            return _absent_test(bound[0].value, bound[1], depth + 1)
     return None
+
+
+def _maybe(events: list[Event]) -> list[Event]:
+    """Installs in a block that may not run (an ``if`` mock-audit cannot decide) are
+    marked ``maybe``; one under ``if "m" not in sys.modules`` is decided by the replay."""
+    return [
+        replace(e, maybe=True) if isinstance(e, Install) and not e.if_absent else e for e in events
+    ]
 
 
 def _spec_path(module: ast.expr, ctx: Context) -> str | None:

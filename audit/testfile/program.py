@@ -57,6 +57,9 @@ class Install:
     site: int
     lasts: Lasts = "never"
     if_absent: bool = False  # sys.modules.setdefault
+    # under an ``if`` mock-audit cannot decide: it may not happen, so no crash is claimed
+    # through it (its names are still judged: MA002)
+    maybe: bool = False
 
 
 @dataclass(frozen=True)
