@@ -39,27 +39,48 @@ _INPUTS = (
 
 def key(paths: Sequence[Path], config: Config, salt: str) -> str:
     """A digest of the settings, the paths checked and every input file's content."""
+    return inputs(paths, config, salt).key
+
+
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    key: str  # settings, paths checked, and every input file's path and content
+    layout: str  # settings, paths checked, and every input file's path (not content)
+
+
+def inputs(paths: Sequence[Path], config: Config, salt: str) -> Inputs:
+    """Both digests in one read of the tree. ``layout`` is what decides where modules
+    are (``Project.resolve``): a replay that read no changed file keeps its answer
+    under it (memo.py)."""
     root = str(config.root)
     tops = [config.root, *(p for p in config.src if not _under(p, root))]
     walked = walk(tops, root=config.root, suffixes=_INPUTS, gitignore=False)
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{salt}\0{sys.version_info[:2]}\0{_settings(config)}\0".encode())
+    head = f"{salt}\0{sys.version_info[:2]}\0{_settings(config)}\0".encode()
+    h.update(head)
+    layout = hashlib.blake2b(head, digest_size=20)
     for path in paths:
-        h.update(f"path\0{_relative(str(path), root)}\0".encode())
+        text = f"path\0{_relative(str(path), root)}\0".encode()
+        h.update(text)
+        layout.update(text)
     for path in walked.files:
-        text = str(path)
+        rel = _relative(str(path), root)
         try:
             data = path.read_bytes()
         except OSError:
             data = b"\0unreadable"
-        h.update(f"{_relative(text, root)}\0{len(data)}\0".encode())
+        h.update(f"{rel}\0{len(data)}\0".encode())
         h.update(data)
+        layout.update(f"{rel}\0".encode())
     for path, why in walked.unreadable:
-        h.update(f"unreadable\0{_relative(str(path), root)}\0{why}\0".encode())
+        text = f"unreadable\0{_relative(str(path), root)}\0{why}\0".encode()
+        h.update(text)
+        layout.update(text)
     exclude = config.root / ".git" / "info" / "exclude"
     if exclude.is_file():
         h.update(exclude.read_bytes())
-    return h.hexdigest()
+        layout.update(exclude.read_bytes())
+    return Inputs(h.hexdigest(), layout.hexdigest())
 
 
 def _settings(config: Config) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answer, marks
+from . import answer, marks, memo
 from ._version import __version__
 from .cache import Cache, digest
 from .config import load_config
@@ -78,17 +78,18 @@ def run_check(
         warn=warn or (lambda message: warnings.append(message)),
     )
     try:
-        answer_key = answer.key(chosen, config, store.salt) if cache and reuse else None
-        if answer_key is not None:
-            stored = answer.from_json(store.get("answer", answer_key), config.root)
+        inputs = answer.inputs(chosen, config, store.salt) if cache and reuse else None
+        if inputs is not None:
+            stored = answer.from_json(store.get("answer", inputs.key), config.root)
             if stored is not None:
                 store.save()  # marks the entry used, so pruning keeps it
                 return CheckRun(stored, [], None, None, None)
         project = Project(config, store)
         suite = load_suite(chosen, config, project, store, jobs=jobs, progress=progress)
-        run = _judge(config, project, suite, warnings, progress)
-        if answer_key is not None:
-            store.put("answer", answer_key, answer.to_json(run.report))
+        layout = inputs.layout if inputs is not None else None
+        run = _judge(config, project, suite, warnings, progress, layout)
+        if inputs is not None:
+            store.put("answer", inputs.key, answer.to_json(run.report))
         store.save()
         return run
     finally:
@@ -138,19 +139,14 @@ def _judge(
     suite: Suite,
     warnings: list[str],
     progress: Callable[[str], None] | None,
+    layout: str | None = None,
 ) -> CheckRun:
     sites: list[Site] = [s for p in suite.programs.values() for s in p.sites]
     faked = frozenset(s.module for s in sites if s.module is not None)
     addopts = marks.from_addopts(pytest_option(config.root, "addopts"))
-    replay = Replay(
-        project, suite.program, suite.conftests_of, suite.module_program, faked, addopts
-    )
-    if progress is not None and suite.simulated:
-        progress(f"replaying {len(suite.simulated)} test file(s)")
-    for test_file in suite.simulated:
-        replay.run(test_file)
+    crashes = _replay(config, project, suite, faked, addopts, progress, layout)
     by_site: dict[tuple[str, int], list[Crash]] = {}
-    for crash in replay.crashes:
+    for crash in crashes:
         by_site.setdefault(crash.site, []).append(crash)
     real = RealNames(project)
     targets = {m for m in faked if project.resolve(m) is not None}
@@ -158,6 +154,7 @@ def _judge(
     notes: list[Note] = []
     results: list[SiteResult] = []
     warned: set[str] = set()
+    owned: dict[str, list[Path]] = {}
     for site in sites:
         module = site.module
         if module is None or site.fake.blocker:
@@ -178,7 +175,10 @@ def _judge(
                 "suppression comment (known: MA001, MA002, MA003, MA004)."
             )
         crashes = by_site.get((site.path, site.index), [])
-        owners = own_files(site.path, suite.conftests_of(site.path), _helpers(site.path, project))
+        owners = owned.get(site.path)
+        if owners is None:  # the same for every site of a file (thousands in big suites)
+            helpers = _helpers(site.path, project)
+            owners = owned[site.path] = own_files(site.path, suite.conftests_of(site.path), helpers)
         result = judge(site, config, project, real, required, crashes, owners)
         if result is not None:
             results.append(result)
@@ -218,6 +218,34 @@ def _judge(
         sites=len(sites),
     )
     return CheckRun(report, results, suite, project, real)
+
+
+def _replay(
+    config: Config,
+    project: Project,
+    suite: Suite,
+    faked: frozenset[str],
+    addopts: str,
+    progress: Callable[[str], None] | None,
+    layout: str | None,
+) -> list[Crash]:
+    """The crashes of every test file run alone: replayed, or with ``layout`` (the
+    tree's, see answer.inputs) kept from an earlier run that read the same (memo.py)."""
+    key = memo.key(layout, suite, faked, addopts, config) if layout is not None else None
+    if key is not None:
+        kept = memo.restore(project.cache.get(memo.KIND, key), project, config)
+        if kept is not None:
+            return kept
+    replay = Replay(
+        project, suite.program, suite.conftests_of, suite.module_program, faked, addopts
+    )
+    if progress is not None and suite.simulated:
+        progress(f"replaying {len(suite.simulated)} test file(s)")
+    for test_file in suite.simulated:
+        replay.run(test_file)
+    if key is not None:
+        project.cache.put(memo.KIND, key, memo.to_json(replay, config))
+    return replay.crashes
 
 
 def _chain_notes(found: Sequence[Finding], config: Config, project: Project) -> list[Note]:

@@ -45,6 +45,7 @@ class Suite:
     conftests: dict[str, list[str]] = field(default_factory=dict)  # folder -> conftests, root first
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     simulated: list[str] = field(default_factory=list)  # test modules to replay
+    keys: dict[str, str] = field(default_factory=dict)  # path -> its program's cache key
 
     def program(self, path: str) -> Program | None:
         return self.programs.get(path)
@@ -122,6 +123,7 @@ def _analyse(
         raw = stored.get(key, results.get(job.path))
         program = raw if isinstance(raw, Program) else _decode(_rebased(raw, job.path), job)
         suite.programs[job.path] = program
+        suite.keys[job.path] = key
         suite.by_module.setdefault(program.module, program)
 
 

@@ -27,6 +27,7 @@ from .graph import Graph
 from .model import ImportStep
 from .project.index import ModuleFile, Project
 from .project.scan import UNKNOWN
+from .project.scan import Import as ProjectImport
 from .testfile.program import (
     Event,
     Evict,
@@ -109,7 +110,10 @@ class Replay:
         self._computed_seen = 0
         self._computed_mask = 0
         self.crashes: list[Crash] = []
-        self.read: set[str] = set()  # modules whose imports decided something (cache keys)
+        # what the replay read of modules' files, for memo.py: (path, module, package) ->
+        # the imports read, and the real submodules of fake packages it aliased
+        self.consulted: dict[tuple[str, str, str], tuple[ProjectImport, ...]] = {}
+        self.aliases: dict[str, ModuleFile] = {}
 
     # --- the import graph ---------------------------------------------------------------
 
@@ -120,9 +124,7 @@ class Replay:
                 (e.module, e.names) for e in program.body if isinstance(e, Import)
             ]
         else:
-            records = [
-                (r.module, r.names) for r in self.project.imports(module) if r.when == "import"
-            ]
+            records = [(r.module, r.names) for r in self._imports(module) if r.when == "import"]
         if any(target == UNKNOWN for target, _ in records):
             self._computed.add(module)
         out: list[str] = []
@@ -142,6 +144,21 @@ class Replay:
                 if name != "*" and self._known(sub):
                     out.append(sub)
         return [m for m in out if m != module]
+
+    def _imports(self, module: str) -> tuple[ProjectImport, ...]:
+        """``project.imports``, noting what was read (the only content of source modules
+        a replay depends on)."""
+        found = self.project.resolve(module)
+        if found is None or found.path is None:
+            return ()
+        package = module if found.package else module.rpartition(".")[0]
+        records = self.project.file_imports(found.path, module, package)
+        self.consulted[(str(found.path), module, package)] = records
+        return records
+
+    def _alias(self, module: str, found: ModuleFile) -> None:
+        self.aliases[module] = found
+        self.project.alias(module, found)
 
     def _computed_bits(self) -> int:
         """The graph nodes that import by a computed name when they run (known for every
@@ -511,7 +528,7 @@ class Replay:
                 if fake.path_dirs:
                     found = _in_folders(sub, fake.path_dirs, self.project.config.root)
                     if found is not None:  # a real submodule, through the shadow package
-                        self.project.alias(sub, found)
+                        self._alias(sub, found)
                         self._run_module(sub, guarded, state, chain)
                         continue
                 elif fake.package and (fake.note or self.project.resolve(sub) is not None):
@@ -552,7 +569,7 @@ class Replay:
                     found = _in_folders(module, fake.path_dirs, self.project.config.root)
                     if found is None:
                         return False
-                    self.project.alias(module, found)  # a shadow package: the real file
+                    self._alias(module, found)  # a shadow package: the real file
                     self._run_module(module, guarded, state, chain)
                     return True
                 if not fake.package or fake.empty_path:
@@ -586,8 +603,7 @@ class Replay:
         if program is not None and program.sites:
             self._events(program.body, program, state)  # a test helper that installs fakes
             return
-        self.read.add(module)
-        for record in self.project.imports(module):
+        for record in self._imports(module):
             if record.when != "import":
                 continue
             if record.module == UNKNOWN:

@@ -41,8 +41,9 @@ class Required:
         """What the source modules ask each target for (built once)."""
         if self._sources is None:
             uses: Uses = {t: {} for t in self.targets}
-            for path in self.project.sources():
-                module, package = self.project.module_name(path)
+            named = [(path, *self.project.module_name(path)) for path in self.project.sources()]
+            self.project.prefetch(named)
+            for path, module, package in named:
                 records = self.project.file_imports(path, module, package)
                 self._add(records, module, uses, functions_only=False)
                 self._reads(path, records, module, uses)
