@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .cache import digest
 from .files import walk
 from .model import Config, Finding, ImportStep, Note, Report
 
@@ -46,6 +47,7 @@ def key(paths: Sequence[Path], config: Config, salt: str) -> str:
 class Inputs:
     key: str  # settings, paths checked, and every input file's path and content
     layout: str  # settings, paths checked, and every input file's path (not content)
+    digests: dict[str, str]  # path -> the digest of its content, as read here
 
 
 def inputs(paths: Sequence[Path], config: Config, salt: str) -> Inputs:
@@ -60,27 +62,28 @@ def inputs(paths: Sequence[Path], config: Config, salt: str) -> Inputs:
     h.update(head)
     layout = hashlib.blake2b(head, digest_size=20)
     for path in paths:
-        text = f"path\0{_relative(str(path), root)}\0".encode()
-        h.update(text)
-        layout.update(text)
+        chosen = f"path\0{_relative(str(path), root)}\0".encode()
+        h.update(chosen)
+        layout.update(chosen)
+    digests: dict[str, str] = {}
     for path in walked.files:
-        rel = _relative(str(path), root)
+        text = str(path)
+        rel = _relative(text, root)
         try:
-            data = path.read_bytes()
+            digests[text] = known = digest(path.read_bytes())
         except OSError:
-            data = b"\0unreadable"
-        h.update(f"{rel}\0{len(data)}\0".encode())
-        h.update(data)
+            known = "unreadable"
+        h.update(f"{rel}\0{known}\0".encode())
         layout.update(f"{rel}\0".encode())
     for path, why in walked.unreadable:
-        text = f"unreadable\0{_relative(str(path), root)}\0{why}\0".encode()
-        h.update(text)
-        layout.update(text)
+        unreadable = f"unreadable\0{_relative(str(path), root)}\0{why}\0".encode()
+        h.update(unreadable)
+        layout.update(unreadable)
     exclude = config.root / ".git" / "info" / "exclude"
     if exclude.is_file():
         h.update(exclude.read_bytes())
         layout.update(exclude.read_bytes())
-    return Inputs(h.hexdigest(), layout.hexdigest())
+    return Inputs(h.hexdigest(), layout.hexdigest(), digests)
 
 
 def _settings(config: Config) -> str:

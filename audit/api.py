@@ -85,6 +85,8 @@ def run_check(
                 store.save()  # marks the entry used, so pruning keeps it
                 return CheckRun(stored, [], None, None, None)
         project = Project(config, store)
+        if inputs is not None:
+            project.digests = inputs.digests
         suite = load_suite(chosen, config, project, store, jobs=jobs, progress=progress)
         layout = inputs.layout if inputs is not None else None
         run = _judge(config, project, suite, warnings, progress, layout)
@@ -108,7 +110,7 @@ def _paths(paths: Iterable[str | Path] | None, config: Config) -> list[Path]:
 
 #: Bumped whenever what the analysis stores changes (programs, scans, names, answers), so
 #: entries a development build wrote under the same version are not read as current.
-_ANALYSIS = "6"
+_ANALYSIS = "7"
 
 
 def _salt(config: Config) -> str:

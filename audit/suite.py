@@ -131,9 +131,10 @@ def _rebased(raw: object, path: str) -> object:
     """A cached program written under another project root (a cache restored into a
     clone elsewhere): its absolute paths moved to this root. Cache keys are
     root-relative, so such an entry is found; its paths must follow."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("path"), str):
+    fields = raw.get("Program") if isinstance(raw, dict) else None
+    if not isinstance(fields, list) or not fields or not isinstance(fields[0], str):
         return raw
-    old = raw["path"]
+    old = fields[0]  # a Program record's first field is its path
     if old == path:
         return raw
     common = 0  # the relative path both share, from the end

@@ -67,6 +67,7 @@ class Project:
         self._tests = [str(t.resolve()) for t in config.tests]
         self._sources: list[Path] | None = None
         self.unreadable: list[tuple[Path, str]] = []  # source folders and files
+        self.digests: dict[str, str] = {}  # path -> content digest, as this run read it
 
     # --- where modules are ------------------------------------------------------------
 
@@ -166,20 +167,24 @@ class Project:
 
     def prefetch(self, files: Iterable[tuple[Path, str, str]]) -> None:
         """``file_imports`` for many (path, module, package) at once: their cached scans
-        are fetched in a few queries instead of one each (a warm run reads thousands)."""
-        todo: dict[str, tuple[str, bytes, str, str]] = {}
+        are fetched in a few queries instead of one each (a warm run reads thousands).
+        A file whose digest this run already took (``digests``) is not read again unless
+        its scan is not cached; then it is read and digested afresh, so a file changed
+        since never has its scan stored under its old digest."""
+        todo: dict[str, tuple[str, Path, str, str]] = {}
         for path, module, package in files:
             key = f"{path}\0{package}"
             if key in self._scans:
                 continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue  # file_imports says why, when asked
-            cache_key = f"{self.relative(path)}\0{package}\0{digest(data)}"
-            todo[cache_key] = (key, data, package, module)
+            known = self.digests.get(str(path))
+            if known is None:
+                try:
+                    known = digest(path.read_bytes())
+                except OSError:
+                    continue  # file_imports says why, when asked
+            todo[f"{self.relative(path)}\0{package}\0{known}"] = (key, path, package, module)
         stored = self.cache.get_many("scan", list(todo))
-        for cache_key, (key, data, package, _module) in todo.items():
+        for cache_key, (key, path, package, module) in todo.items():
             rows = stored.get(cache_key)
             if isinstance(rows, list):
                 try:
@@ -187,9 +192,7 @@ class Project:
                     continue
                 except (TypeError, ValueError, AssertionError):
                     pass
-            found = scan(data, package)
-            self.cache.put("scan", cache_key, [_row(r) for r in found])
-            self._scans[key] = found
+            self.file_imports(path, module, package)
 
     def scan_data(self, path: Path, data: bytes, package: str, module: str) -> tuple[Import, ...]:
         cache_key = f"{self.relative(path)}\0{package}\0{digest(data)}"

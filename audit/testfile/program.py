@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
@@ -152,12 +151,14 @@ _TYPES: dict[str, type] = {
 
 
 def to_json(value: Any) -> Any:
-    """Plain JSON data for a program (dataclasses tagged by class name)."""
+    """Plain JSON data for a program: a record is ``{class name: [its fields in order]}``
+    (field names are left out: cached programs of a big suite are read on every run)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {"@": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = to_json(getattr(value, f.name))
-        return out
+        return {
+            type(value).__name__: [
+                to_json(getattr(value, f.name)) for f in dataclasses.fields(value)
+            ]
+        }
     if isinstance(value, (tuple, list)):
         return [to_json(v) for v in value]
     if isinstance(value, frozenset):
@@ -177,22 +178,23 @@ def from_json(data: Any) -> Any:
         return tuple([v if type(v) in _SCALARS else from_json(v) for v in data])
     if kind is not dict:
         return data
-    shape = _SHAPES.get(data.get("@", ""))
-    if shape is None:
+    if len(data) != 1:
+        raise ValueError("not a program record")
+    ((name, values),) = data.items()
+    shape = _SHAPES.get(name)
+    if shape is None or type(values) is not list:
         raise ValueError("not a program record")
     cls, fields = shape
+    if len(values) != len(fields):
+        raise ValueError(f"a {name} record of {len(values)} fields, not {len(fields)}")
     record: Any = object.__new__(cls)
-    values = record.__dict__
-    for name, is_set in fields:
-        try:
-            value = data[name]
-        except KeyError:
-            raise ValueError(f"missing field {name!r}") from None
+    slots = record.__dict__
+    for (field_name, is_set), value in zip(fields, values, strict=True):
         if type(value) not in _SCALARS:
             value = from_json(value)
             if is_set and type(value) is tuple:
                 value = frozenset(value)  # frozensets come back from lists
-        values[name] = value
+        slots[field_name] = value
     return record
 
 
@@ -214,7 +216,3 @@ def _shape(cls: type) -> tuple[type, tuple[tuple[str, bool], ...]]:
 
 
 _SHAPES = {name: _shape(cls) for name, cls in _TYPES.items()}
-
-
-def as_mapping(program: Program) -> Mapping[str, Any]:
-    return typing.cast(Mapping[str, Any], to_json(program))

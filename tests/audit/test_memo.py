@@ -4,11 +4,12 @@ report is always the one a run without the cache gives."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from audit import memo, windows
+from audit import memo, suite, windows
 from audit.api import run_check
 from audit.cache import Cache
 from audit.config import load_config
@@ -82,6 +83,26 @@ def test_a_new_module_where_an_import_looks_replays(tmp_path: Path, replays: lis
     after = cached(root)
     assert replays
     assert facts(after) == facts(uncached(root)) != facts(first)
+
+
+def test_a_moved_clone_with_an_edit_keeps_what_it_can_at_its_new_path(
+    tmp_path: Path, replays: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache restored into a clone elsewhere: the answer misses (a file changed), but
+    the test files' programs (moved to the new root) and the replay are kept."""
+    root = project(tmp_path / "here")
+    first = cached(root)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(root, moved)
+    write(moved, {"src/app/service.py": "from app.crud import save\n\n\ndef run():\n    pass\n"})
+    analysed: list[str] = []
+    real = suite._analyse_job
+    monkeypatch.setattr(suite, "_analyse_job", lambda job: analysed.append(job.path) or real(job))
+    replays.clear()
+    after = cached(moved)
+    assert analysed == [] and replays == []
+    assert facts(after) == facts(uncached(moved)) == facts(first)
+    assert str(root) not in repr(after)
 
 
 @pytest.mark.parametrize(
