@@ -3,8 +3,11 @@ the stored report, and any change to an input the check reads gives a new one.""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +153,39 @@ def test_the_key_follows_content_not_mtimes(tmp_path: Path) -> None:
     source.write_text(source.read_text() + "\n\ndef undo(): ...\n")
     assert answer.key([], config, "salt") != before
     assert answer.key([root / "tests"], config, "salt") != answer.key([], config, "salt")
+
+
+def test_a_stored_answer_loads_none_of_the_analysis(tmp_path: Path) -> None:
+    """A warm check of an unchanged tree costs a read of the tree and the interpreter:
+    the analysis modules (and libcst) are not even imported."""
+    root = project(tmp_path)
+    probe = (
+        "import sys\n"
+        "from audit.cli import main\n"
+        "try:\n"
+        "    main(['check', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('audit.', 'libcst')))\n"
+        "sys.stderr.write(repr(loaded))\n"
+    )
+
+    def loaded() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False
+        )
+        names: list[str] = ast.literal_eval(done.stderr.strip().splitlines()[-1])
+        return names
+
+    first = loaded()  # no answer yet: the whole analysis runs
+    assert "audit.verdict" in first and "audit.suite" in first
+    second = loaded()
+    heavy = (
+        "audit.verdict",
+        "audit.suite",
+        "audit.windows",
+        "audit.memo",
+        "audit.testfile",
+        "libcst",
+    )
+    assert not [m for m in second if m.startswith(heavy)], second

@@ -24,7 +24,8 @@ def test_quick_run_prints_every_measure_and_agrees(tmp_path: Path) -> None:
         "read + `ast.parse` (parse baseline)",
         "cold check / parse baseline",
         "warm check / floor",
-        "warm, hub touched / floor",
+        "warm, a function added to the hub / floor",
+        "warm, then an import added to the hub / floor",
         "restored cache, same path / floor",
         "restored cache, other path / floor",
         "cold fix / cold check",
@@ -35,9 +36,10 @@ def test_quick_run_prints_every_measure_and_agrees(tmp_path: Path) -> None:
         assert label in out, label
     assert "the cold check reports exactly the" in out
     assert "every warm and restored check reported the cold check's findings" in out
-    # the kept tree: touched once, its cache written; the throwaway copies are gone
+    # the kept tree: its hub edited twice, its cache written; the throwaway copies are gone
     repo = tmp_path / "k" / "synthetic" / "repo"
-    assert "# touched by bench/audit.py" in (repo / "src/app/core/base.py").read_text()
+    hub = (repo / "src/app/core/base.py").read_text()
+    assert "def _touched_by_bench():" in hub and "import json as _json_by_bench" in hub
     assert (repo / ".mock-audit-cache").is_dir()
     assert sorted(p.name for p in (tmp_path / "k" / "synthetic").iterdir()) == ["repo"]
 
