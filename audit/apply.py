@@ -19,7 +19,7 @@ from libcst.codemod import CodemodContext, TransformFailure, TransformSkip, Tran
 from . import fixer
 from .api import CheckRun, rel_path, run_check
 from .config import load_config
-from .model import Config, FakeEdit, FileFix, Finding, FixReport, StubKind
+from .model import Config, EditTarget, FakeEdit, FileFix, Finding, FixReport, StubKind
 from .report import unified_diff
 from .sourcefile import decode, encode, write_atomic
 from .testfile.program import Site
@@ -39,21 +39,25 @@ def stub_kinds(
 
 def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[FakeEdit]]:
     """Per file, the edits ``fix`` makes: the names the selected findings of each
-    fixable site lack (merged for sites that share a fake)."""
+    fixable site lack, merged per edit target (where and through which variable the
+    names go). A helper's one install line is the site of every module it is called
+    with, each call its own target; one fake installed twice has one target."""
     config = Config(root=run.report.root)
-    by_place: dict[tuple[str, int, int], set[str]] = {}
+    by_place: dict[tuple[str, int, int, str], set[str]] = {}
     for finding in selected:
-        place = by_place.setdefault((finding.path, finding.line, finding.column), set())
-        place.update(finding.missing)
-    merged: dict[tuple[str, str], tuple[Site, set[str]]] = {}
+        place = (finding.path, finding.line, finding.column, finding.module)
+        by_place.setdefault(place, set()).update(finding.missing)
+    merged: dict[tuple[str, EditTarget], tuple[Site, set[str]]] = {}
     for result in run.results:
         site = result.site
-        names = by_place.get((rel_path(config, site.path), site.line, site.column))
-        if not names or site.fake.edit is None or site.module is None:
+        edit = site.fake.edit
+        if edit is None or site.module is None:
+            continue
+        names = by_place.get((rel_path(config, site.path), site.line, site.column, site.module))
+        if not names:
             continue
         path = site.fake_path or site.path
-        key = (path, site.fake.key or f"{site.path}:{site.index}")
-        merged.setdefault(key, (site, set()))[1].update(names)
+        merged.setdefault((path, edit), (site, set()))[1].update(names)
     out: dict[str, list[FakeEdit]] = {}
     for (path, _), (site, names) in merged.items():
         assert site.fake.edit is not None and site.module is not None

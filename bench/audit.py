@@ -369,6 +369,8 @@ def measure_round(
         else:
             report = fixed.report() or {}
             left = sum(1 for f in report.get("findings", []) if f.get("fixable"))
+            if left:  # fix re-checks what it wrote: a fixable finding left is a wrong edit
+                problems.append(f"{label}: fix left {left} fixable finding(s)")
             summary = report.get("summary", {})
             print(
                 f"  fix: {summary.get('files_fixed', '?')} files fixed, "

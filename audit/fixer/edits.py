@@ -231,11 +231,11 @@ class _Statement:
         wrapped: bool,
         group: Sequence[FakeEdit],
         present: Mapping[int, set[str]],
-    ) -> dict[tuple[int, EditKind], _Plan]:
+    ) -> dict[_PlanKey, _Plan]:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         positions = wrapper.resolve(PositionProvider)
         parents = wrapper.resolve(ParentNodeProvider)
-        plans: dict[tuple[int, EditKind], _Plan] = {}
+        plans: dict[_PlanKey, _Plan] = {}
         code_lines = module.code.split("\n")
         for edit in group:
             target = edit.target
@@ -259,7 +259,10 @@ class _Statement:
                     raise FixError(
                         f"Line {self.first}: {bad[0]!r} is not a name that can be added."
                     )
-            plan = plans.setdefault((id(node), target.kind), _Plan(target.kind, target.var))
+            # attributes set through different names (``pkg.x`` and ``pkg.sub.y``) after
+            # one statement are two plans: each line names its own variable
+            var = target.var if target.kind == "attributes" else ""
+            plan = plans.setdefault((id(node), target.kind, var), _Plan(target.kind, target.var))
             end = positions[node].end
             rest = code_lines[end.line - 1][end.column :].lstrip()
             plan.hugged = rest[:1] in (")", "]", "}")
@@ -368,17 +371,24 @@ class _Plan:
     hugged: bool = False  # its closing bracket is followed by another: ``})``
 
 
+_PlanKey = tuple[int, EditKind, str]  # (id of the node, kind, variable of attributes)
+
+
 class _Apply(cst.CSTTransformer):
-    def __init__(self, plans: dict[tuple[int, EditKind], _Plan], context: _Context) -> None:
+    def __init__(self, plans: dict[_PlanKey, _Plan], context: _Context) -> None:
         super().__init__()
         self.plans = plans
         self.context = context
         self.changed = False
+        self.attribute_vars: dict[int, list[str]] = {}  # node id -> variables, in order
+        for node, kind, var in plans:
+            if kind == "attributes":
+                self.attribute_vars.setdefault(node, []).append(var)
 
     def _todo(
-        self, node: cst.CSTNode, kind: EditKind, present: set[str]
+        self, node: cst.CSTNode, kind: EditKind, present: set[str], var: str = ""
     ) -> list[tuple[str, StubKind, str]]:
-        plan = self.plans.get((id(node), kind))
+        plan = self.plans.get((id(node), kind, var))
         if plan is None:
             return []
         todo = [n for n in plan.names if n[0] not in present]
@@ -386,7 +396,7 @@ class _Apply(cst.CSTTransformer):
         return todo
 
     def _hugged(self, node: cst.CSTNode, kind: EditKind) -> bool:
-        plan = self.plans.get((id(node), kind))
+        plan = self.plans.get((id(node), kind, ""))
         return plan is not None and plan.hugged
 
     def _string(self, node: cst.CSTNode, name: str) -> cst.SimpleString:
@@ -507,13 +517,13 @@ class _Apply(cst.CSTTransformer):
 
     def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         result = super().on_leave(original_node, updated_node)
-        plan = self.plans.get((id(original_node), "attributes"))
-        if plan is None:
+        lines = [
+            self._line(var, n, k, m)
+            for var in self.attribute_vars.get(id(original_node), ())
+            for n, k, m in self._todo(original_node, "attributes", set(), var)
+        ]
+        if not lines:
             return result
-        todo = self._todo(original_node, "attributes", set())
-        if not todo:
-            return result
-        lines = [self._line(plan.var, n, k, m) for n, k, m in todo]
         if isinstance(result, cst.SimpleStatementSuite):  # ``if x: fake = M()``
             return self._append(result, lines)
         return cst.FlattenSentinel([result, *lines])
