@@ -511,11 +511,14 @@ class Replay:
         guarded: bool,
         state: _State,
         chain: tuple[ImportStep, ...],
-    ) -> None:
+    ) -> bool:
+        """Run one import statement; True when it surely raises ImportError (what a
+        ``try/except ImportError`` around it catches)."""
         if module not in state.fakes and not self._ours(module):
-            return
-        if not self._ensure(module, guarded, state, chain):
-            return
+            return False
+        importable, raised = self._ensure(module, guarded, state, chain)
+        if not importable or (raised and guarded):
+            return raised
         ref = state.fakes.get(module)
         if ref is not None:
             fake, _ = self._fake(ref)
@@ -529,66 +532,83 @@ class Replay:
                     found = _in_folders(sub, fake.path_dirs, self.project.config.root)
                     if found is not None:  # a real submodule, through the shadow package
                         self._alias(sub, found)
-                        self._run_module(sub, guarded, state, chain)
+                        if self._run_module(sub, guarded, state, chain) and guarded:
+                            return True
                         continue
                 elif fake.package and (fake.note or self.project.resolve(sub) is not None):
                     continue  # through the fake's __path__: not ours to judge
-                if not guarded and not fake.blocker and self._claims(state, ref):
-                    self.crashes.append(Crash(ref, "name", name, chain, self._test_file))
-            return
+                if fake.blocker or not self._claims(state, ref):
+                    continue  # it may not raise: nothing is claimed, nothing unloaded
+                if guarded:
+                    return True
+                self.crashes.append(Crash(ref, "name", name, chain, self._test_file))
+                raised = True
+            return raised
         for name in names:
             sub = f"{module}.{name}"
             if (
                 name != "*"
                 and not self._loaded(sub, state)
                 and self.project.resolve(sub) is not None
+                and self._ensure(sub, guarded, state, chain)[1]
             ):
-                self._ensure(sub, guarded, state, chain)
+                if guarded:
+                    return True
+                raised = True
+        return raised
 
     def _ensure(
         self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]
-    ) -> bool:
-        """Make ``module`` importable as Python would; False when the import fails (or
-        stops at a fake package)."""
+    ) -> tuple[bool, bool]:
+        """Make ``module`` importable as Python would: (whether the import goes on past
+        it, whether it surely raised ImportError). False, False when it stops at a fake
+        package whose ``__path__`` decides, or at a fake we cannot read."""
         if module in state.fakes:
-            return True
+            return True, False
         if not self._ours(module):
-            return True  # the standard library or a third-party package: nothing of ours runs
+            return (
+                True,
+                False,
+            )  # the standard library or a third-party package: nothing of ours runs
         if self._loaded(module, state):
-            return True
+            return True, False
         parent = module.rpartition(".")[0]
         if parent:
-            if not self._ensure(parent, guarded, state, chain):
-                return False
+            importable, raised = self._ensure(parent, guarded, state, chain)
+            if not importable:
+                return False, raised
             ref = state.fakes.get(parent)
             if ref is not None:
                 fake, _ = self._fake(ref)
                 if fake.blocker or fake.note is not None:
-                    return False  # not a fake we can read: no claims through it
+                    return False, False  # not a fake we can read: no claims through it
                 if fake.path_dirs:
                     found = _in_folders(module, fake.path_dirs, self.project.config.root)
                     if found is None:
-                        return False
+                        return False, False
                     self._alias(module, found)  # a shadow package: the real file
-                    self._run_module(module, guarded, state, chain)
-                    return True
+                    return True, self._run_module(module, guarded, state, chain)
                 if not fake.package or fake.empty_path:
                     # "No module named 'p.m'; 'p' is not a package" (or, with an empty
                     # __path__, "No module named 'p.m'")
-                    if not guarded and self._claims(state, ref) and self.project.resolve(module):
+                    sure = self._claims(state, ref) and self.project.resolve(module) is not None
+                    if sure and not guarded:
                         self.crashes.append(Crash(ref, "package", module, chain, self._test_file))
-                    return False
-                return False  # the fake's __path__ decides; the chain stops here
+                    return False, sure
+                return False, False  # the fake's __path__ decides; the chain stops here
         found = self.project.resolve(module)
         if found is None:
-            return True  # third-party, or not found: nothing of ours runs
-        self._run_module(module, guarded, state, chain)
-        return True
+            return True, False  # third-party, or not found: nothing of ours runs
+        return True, self._run_module(module, guarded, state, chain)
 
     def _run_module(
         self, module: str, guarded: bool, state: _State, chain: tuple[ImportStep, ...]
-    ) -> None:
-        """Import a real module not yet loaded: run its module-level imports."""
+    ) -> bool:
+        """Import a real module not yet loaded: run its module-level imports. True when
+        that surely raises ImportError. Under a ``try/except ImportError`` further up,
+        the module stops there and leaves ``sys.modules`` (so a later import runs it
+        again, and may crash then); with none, the test fails, and the replay goes on
+        through the rest of the module (every name a chain reaches is claimed)."""
         closure = self.graph.closure(module)
         if not closure & self.graph.bits(state.fakes):
             # nothing it runs imports a fake (a fake is a node of the graph, and of the
@@ -596,13 +616,14 @@ class Replay:
             state.loaded |= closure
             if closure & self._computed_bits():
                 state.unknown = True
-            return
+            return False
         state.loaded |= self.graph.node(module)
         program = self.module_program(module)
         path = str(self.project.resolve(module).path or "")  # type: ignore[union-attr]
         if program is not None and program.sites:
             self._events(program.body, program, state)  # a test helper that installs fakes
-            return
+            return False
+        raised = False
         for record in self._imports(module):
             if record.when != "import":
                 continue
@@ -610,9 +631,16 @@ class Replay:
                 state.unknown = True
                 continue
             step = ImportStep(path, record.line, record.module)
-            self._import(
-                record.module, record.names, guarded or record.guarded, state, (*chain, step)
-            )
+            inner = guarded or record.guarded
+            if not self._import(record.module, record.names, inner, state, (*chain, step)):
+                continue
+            if record.guarded:
+                continue  # caught by the ``try`` around it: the module goes on
+            if guarded:
+                state.loaded &= ~self.graph.node(module)
+                return True
+            raised = True
+        return raised
 
 
 def _in_folders(module: str, folders: Iterable[str], root: Path) -> ModuleFile | None:

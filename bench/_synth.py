@@ -291,37 +291,58 @@ class _Replay:
         if before is not None:  # patch.dict puts the whole of sys.modules back
             self.loaded = set(before)
 
-    def do_import(self, module: str, names: tuple[str, ...], guarded: bool) -> None:
-        self.ensure(module, guarded)
+    def do_import(self, module: str, names: tuple[str, ...], guarded: bool) -> bool:
+        """Run one import statement; True when it raises ImportError (unguarded, the
+        replay still goes on through every name, as ``ensure`` says)."""
+        raised = self.ensure(module, guarded)
+        if raised and guarded:
+            return True
         site = self.fakes.get(module)
         if site is not None:
             provided = self.sites[site].provided
-            if provided is None or guarded:
-                return
-            for name in names:
-                if name not in provided:
-                    self.crashes.setdefault(site, set()).add(name)
-            return
+            missing = [n for n in names if provided is not None and n not in provided]
+            if missing and not guarded:
+                self.crashes.setdefault(site, set()).update(missing)
+            return raised or bool(missing)
         for name in names:
             sub = f"{module}.{name}"
-            if sub in self.sources or sub in self.packages:
-                self.ensure(sub, guarded)
+            if (sub in self.sources or sub in self.packages) and self.ensure(sub, guarded):
+                if guarded:
+                    return True
+                raised = True
+        return raised
 
-    def ensure(self, module: str, guarded: bool) -> None:
+    def ensure(self, module: str, guarded: bool) -> bool:
+        """Import ``module`` if it is not loaded; True when that raises ImportError.
+
+        An ImportError caught by ``try/except ImportError`` further up stops the modules
+        between the failing import and the ``try`` and takes them out of ``sys.modules``
+        (so a later import runs them again); an uncaught one fails the test, and the
+        replay goes on to record every name the chain reaches (the static definition).
+        """
         if module in self.fakes or module in self.loaded:
-            return
+            return False
         parent = module.rpartition(".")[0]
-        if parent:
-            self.ensure(parent, guarded)
+        if parent and self.ensure(parent, guarded):
+            return True
         if module in self.packages:
             self.loaded.add(module)  # every package __init__ of the tree is a docstring
-            return
+            return False
         source = self.sources.get(module)
         if source is None:
-            return  # the standard library or a third-party module: nothing of ours runs
+            return False  # the standard library or a third-party module: nothing of ours runs
         self.loaded.add(module)
+        raised = False
         for imp in source.imports:
-            self.do_import(imp.module, imp.names, guarded or imp.guarded)
+            if not self.do_import(imp.module, imp.names, guarded or imp.guarded):
+                continue
+            if imp.guarded:
+                continue  # caught here: this module goes on
+            raised = True
+            if guarded:
+                self.loaded.discard(module)  # the error leaves it, up to the ``try``
+                return True
+        return raised
 
 
 # --- text helpers --------------------------------------------------------------------------
