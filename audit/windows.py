@@ -94,6 +94,7 @@ class Replay:
         self.markexpr = markexpr  # pytest's ``-m`` from addopts ("" none, "?" unreadable)
         self._claiming = True
         self._fixture_index: dict[str, dict[tuple[str, str], Function]] = {}
+        self._teardown_index: dict[str, dict[str, list[Function]]] = {}
         self._top_ours: dict[str, bool] = {}
         self._import_only: dict[tuple[str, str], bool] = {}
         self._orders: dict[tuple[str, str, tuple[str, ...]], list[tuple[Function, Program]]] = {}
@@ -282,13 +283,8 @@ class Replay:
         self._events(test.events, program, state)
         for function, owner, rest in reversed(teardowns):
             self._events(function.events[rest:], owner, state)
-        for teardown in program.functions:
-            if (
-                teardown.kind == "teardown"
-                and teardown.cls == test.cls
-                and teardown.scope == "function"
-            ):
-                self._events(teardown.events, program, state)
+        for teardown in self._teardowns(program).get(test.cls, ()):
+            self._events(teardown.events, program, state)
         # monkeypatch / mocker / the mock_module fixture undo at the end of the test
         for installed in reversed(state.installed[mark:]):
             if installed.lasts == "test":
@@ -296,6 +292,17 @@ class Replay:
         state.installed = [i for i in state.installed[:mark]] + [
             i for i in state.installed[mark:] if i.lasts == "never"
         ]
+
+    def _teardowns(self, program: Program) -> dict[str, list[Function]]:
+        """A file's per-test teardown methods by class, found once (a generated file with
+        30,000 tests made looking them up per test quadratic)."""
+        known = self._teardown_index.get(program.path)
+        if known is None:
+            known = self._teardown_index[program.path] = {}
+            for function in program.functions:
+                if function.kind == "teardown" and function.scope == "function":
+                    known.setdefault(function.cls, []).append(function)
+        return known
 
     def _ran_unchanged(self, key: tuple[str, str], function: Function, state: _State) -> bool:
         """Whether ``function`` only imports and last ran at this epoch (then running it
