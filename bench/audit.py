@@ -106,22 +106,37 @@ class Run:
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+#: Each child is started by this small launcher, which times it and reports its peak
+#: memory. Started from the bench directly, a child's ``ru_maxrss`` would include the
+#: bench's own memory (Linux carries the parent's high-water mark over ``vfork`` and
+#: ``exec``), and the bench holds a few hundred MB after its parse baseline.
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - start
+sys.stderr.write(f"\\n@bench {seconds!r} {usage.ru_maxrss}\\n")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_child(args: Sequence[str], cwd: Path) -> Run:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=CHILD_ENV)
-        # wait4 rather than wait(): it also gives this child's own resource usage.
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
+        launcher = [sys.executable, "-c", _LAUNCHER, *args]
+        done = subprocess.run(launcher, cwd=cwd, stdout=out, stderr=err, env=CHILD_ENV)
         out.seek(0)
         err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        head, _, last = stderr.rstrip("\n").rpartition("\n@bench ")
+        seconds, maxrss = last.split()
         return Run(
-            seconds,
-            child.returncode,
-            usage.ru_maxrss,
+            float(seconds),
+            done.returncode,
+            int(maxrss),
             out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
+            head,
         )
 
 
