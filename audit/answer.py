@@ -38,11 +38,6 @@ _INPUTS = (
 )
 
 
-def key(paths: Sequence[Path], config: Config, salt: str) -> str:
-    """A digest of the settings, the paths checked and every input file's content."""
-    return inputs(paths, config, salt).key
-
-
 @dataclasses.dataclass(frozen=True)
 class Inputs:
     key: str  # settings, paths checked, and every input file's path and content

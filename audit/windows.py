@@ -149,12 +149,12 @@ class Replay:
     def _imports(self, module: str) -> tuple[ProjectImport, ...]:
         """``project.imports``, noting what was read (the only content of source modules
         a replay depends on)."""
-        found = self.project.resolve(module)
-        if found is None or found.path is None:
+        found = self.project.file_of(module)
+        if found is None:
             return ()
-        package = module if found.package else module.rpartition(".")[0]
-        records = self.project.file_imports(found.path, module, package)
-        self.consulted[(str(found.path), module, package)] = records
+        path, package = found
+        records = self.project.file_imports(path, module, package)
+        self.consulted[(str(path), module, package)] = records
         return records
 
     def _alias(self, module: str, found: ModuleFile) -> None:

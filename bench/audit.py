@@ -20,8 +20,9 @@ Each round measures, in this order:
 5. a cold ``mock-audit fix`` on a throwaway copy.
 
 Ratios are taken within a round, then the median over rounds is reported. Every check
-runs the installed command in a child process (``os.wait4`` gives the child's own
-``ru_maxrss``, the largest of it and the pool workers it waited for). Each warm and
+runs the installed command in a child process, started by a small launcher that times
+it and takes its ``ru_maxrss`` with ``os.wait4`` (the largest of it and the pool workers
+it waited for; see ``_LAUNCHER`` for why not from here). Each warm and
 restored check must report the cold check's findings (JSON, exactly); on the synthetic
 tree, the cold check must report the findings the generator designed. A difference, or
 a run that exits 2, makes the script exit 1; ``--strict`` also fails on a missed goal.

@@ -142,13 +142,18 @@ class Project:
 
     # --- what modules import ------------------------------------------------------------
 
-    def imports(self, name: str) -> tuple[Import, ...]:
-        """The imports of module ``name`` (none for a module not in the project)."""
+    def file_of(self, name: str) -> tuple[Path, str] | None:
+        """The file of module ``name`` and the package its relative imports start from;
+        None for a module not in the project, or a namespace package."""
         found = self.resolve(name)
         if found is None or found.path is None:
-            return ()
-        package = name if found.package else name.rpartition(".")[0]
-        return self.file_imports(found.path, name, package)
+            return None
+        return found.path, name if found.package else name.rpartition(".")[0]
+
+    def imports(self, name: str) -> tuple[Import, ...]:
+        """The imports of module ``name`` (none for a module not in the project)."""
+        found = self.file_of(name)
+        return () if found is None else self.file_imports(found[0], name, found[1])
 
     def file_imports(self, path: Path, module: str, package: str) -> tuple[Import, ...]:
         key = f"{path}\0{package}"
@@ -182,7 +187,7 @@ class Project:
                     known = digest(path.read_bytes())
                 except OSError:
                     continue  # file_imports says why, when asked
-            todo[f"{self.relative(path)}\0{package}\0{known}"] = (key, path, package, module)
+            todo[self._scan_key(path, package, known)] = (key, path, package, module)
         stored = self.cache.get_many("scan", list(todo))
         for cache_key, (key, path, package, module) in todo.items():
             rows = stored.get(cache_key)
@@ -194,8 +199,11 @@ class Project:
                     pass
             self.file_imports(path, module, package)
 
+    def _scan_key(self, path: Path, package: str, content_digest: str) -> str:
+        return f"{self.relative(path)}\0{package}\0{content_digest}"
+
     def scan_data(self, path: Path, data: bytes, package: str, module: str) -> tuple[Import, ...]:
-        cache_key = f"{self.relative(path)}\0{package}\0{digest(data)}"
+        cache_key = self._scan_key(path, package, digest(data))
         stored = self.cache.get("scan", cache_key)
         if isinstance(stored, list):
             try:

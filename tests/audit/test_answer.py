@@ -146,13 +146,19 @@ def test_a_stored_answer_of_another_shape_is_not_used(tmp_path: Path) -> None:
 def test_the_key_follows_content_not_mtimes(tmp_path: Path) -> None:
     root = project(tmp_path)
     config = load_config(root)
-    before = answer.key([], config, "salt")
+    before = answer.inputs([], config, "salt")
     source = root / "src" / "app" / "crud.py"
     source.touch()
-    assert answer.key([], config, "salt") == before
+    assert answer.inputs([], config, "salt") == before
     source.write_text(source.read_text() + "\n\ndef undo(): ...\n")
-    assert answer.key([], config, "salt") != before
-    assert answer.key([root / "tests"], config, "salt") != answer.key([], config, "salt")
+    after = answer.inputs([], config, "salt")
+    assert after.key != before.key
+    # the layout (where modules are, memo.py's key) follows paths, not content
+    assert after.layout == before.layout and after.digests != before.digests
+    (root / "src" / "app" / "extra.py").write_text("")
+    assert answer.inputs([], config, "salt").layout != before.layout
+    tests = answer.inputs([root / "tests"], config, "salt")
+    assert tests.key != after.key and tests.layout != after.layout
 
 
 def test_a_stored_answer_loads_none_of_the_analysis(tmp_path: Path) -> None:
