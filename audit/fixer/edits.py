@@ -262,7 +262,7 @@ class _Statement:
             # attributes set through different names (``pkg.x`` and ``pkg.sub.y``) after
             # one statement are two plans: each line names its own variable
             var = target.var if target.kind == "attributes" else ""
-            plan = plans.setdefault((id(node), target.kind, var), _Plan(target.kind, target.var))
+            plan = plans.setdefault((id(node), target.kind, var), _Plan())
             end = positions[node].end
             rest = code_lines[end.line - 1][end.column :].lstrip()
             plan.hugged = rest[:1] in (")", "]", "}")
@@ -365,8 +365,8 @@ def _find(
 
 @dataclass
 class _Plan:
-    kind: EditKind
-    var: str
+    """What goes into one node (its kind and, for attributes, the variable are its key)."""
+
     names: list[tuple[str, StubKind, str]] = field(default_factory=list)  # name, kind, module
     hugged: bool = False  # its closing bracket is followed by another: ``})``
 
