@@ -12,6 +12,7 @@ import os.path
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from ..model import EditKind, EditTarget
 from ..testfile.scopes import MAX_DEPTH, Binding, Position, Scope, Scopes, dotted, position
 from ..testfile.source import Source
 
@@ -276,6 +277,31 @@ class Context:
         for func, unit in self.fixtures.get(name, ()):
             return func, unit
         return None
+
+    def folders(self, value: ast.expr | None) -> tuple[bool, tuple[str, ...]]:
+        """(empty, folders) of a ``__path__`` value: ``[]`` is empty; a list of paths built
+        from ``__file__`` gives its folders; anything else is unknown ((False, ()))."""
+        if not isinstance(value, (ast.List, ast.Tuple)):
+            return False, ()
+        if not value.elts:
+            return True, ()
+        found = [self.path(e) for e in value.elts]
+        if any(f is None for f in found):
+            return False, ()
+        return False, tuple(os.path.normpath(f) for f in found if f is not None)
+
+    # --- where fix edits ---------------------------------------------------------------
+
+    def edit_target(self, kind: EditKind, node: ast.AST) -> EditTarget | None:
+        """``fix`` edits ``node`` (a literal, a call) inside the statement being read."""
+        if self.stmt is None:
+            return None
+        source = self.unit.source
+        return EditTarget(kind, source.span(node), source.statement_span(self.stmt))
+
+    def key(self, node: ast.AST) -> str:
+        """Where a fake is built: "path:line:column" (the fixer groups edits by it)."""
+        return f"{self.unit.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}"
 
     def enter(
         self,

@@ -1,20 +1,28 @@
-"""The fake forms: what an object put in ``sys.modules`` provides, one form per class.
+"""What a fake put in ``sys.modules`` provides: ``fake_of`` and the fake forms.
 
-Each form answers whether an expression builds one of its own fakes and, if so, gives
-the ``Fake``: the names it provides, whether it has ``__path__``, and where ``fix`` adds
-a name. ``follow.fake_of`` tries them in ``FAKE_FORMS`` order and adds the names given
-later. Each form carries the examples its tests are generated from.
+``fake_of`` follows an expression (through names, helpers, fixtures and lambdas) to the
+object it builds and asks each form in ``FAKE_FORMS`` whether it is one of its own; the
+first that answers gives the ``Fake``: the names it provides, whether it has
+``__path__``, and where ``fix`` adds a name. A name bound to a fake also gets every name
+given to it later in its scope (``_with_additions``: attributes, ``update``,
+``setattr``, loops over literal lists, a helper's ``**kwargs``), and a fake installed as
+"m" the names given through ``sys.modules["m"]`` (``given_later``). Each form carries
+the examples its tests are generated from.
+
+Following and the forms are one module because they call each other (a dict spread
+``{**BASE}`` follows ``BASE``; a name follows to a form): the answer to "what names
+does this fake provide" is in this file.
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
-from ..model import EditTarget
-from ..testfile.scopes import Binding, dotted
-from . import follow
+from ..model import EditKind, EditTarget
+from ..testfile.scopes import Addition, Binding, dotted, position
 from .base import Fake, Form, Match, any_name, unknown
-from .context import Context
+from .context import Argument, Context, Unit
 
 # What a dict put straight into sys.modules answers (``from m import x`` reads attributes).
 DICT_ATTRIBUTES = frozenset(n for n in dir(dict) if not n.startswith("__"))
@@ -41,14 +49,355 @@ MOCK_PARAMS = frozenset(
 )
 
 
+# --- following an expression to its fake --------------------------------------------
+
+
+def fake_of(node: ast.expr, ctx: Context, *, mapping: bool = False, factory: bool = False) -> Fake:
+    """What ``node`` (read in ``ctx``) installs. ``factory``: it is called first
+    (``mock_module``'s factory), so a function or class stands for what it returns."""
+    if ctx.too_deep:
+        return unknown("The fake is defined through too many indirections to follow.")
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "setdefault"
+        and len(node.args) == 2
+        and ctx.is_sys_modules(node.func.value)
+    ):
+        # ``pkg = sys.modules.setdefault("pkg", ModuleType("pkg"))``: the default is the fake
+        # (installed only when "pkg" is not loaded; the replay knows when)
+        node = node.args[1]
+    if factory:
+        if isinstance(node, ast.Lambda):
+            inner = replace(ctx, scope=ctx.unit.scopes.scope_of(node), depth=ctx.depth + 1)
+            return fake_of(node.body, inner, mapping=mapping)
+        helper = ctx.helper(node)
+        if helper is not None:
+            return _helper_result(helper[0], helper[1], None, ctx, mapping)
+    for form in FAKE_FORMS:
+        found = form.build(node, ctx, mapping)
+        if found is not None:
+            return found
+    if isinstance(node, ast.Name):
+        return _name(node, ctx, mapping, factory)
+    if isinstance(node, ast.Attribute) and (path := dotted(node)) is not None:
+        found_binding = ctx.lookup(path)
+        if found_binding is not None:
+            return _bound(path, *found_binding, mapping=mapping, factory=factory)
+        if ctx.real_module(node) is not None:
+            return any_name("real", package=True)
+    if isinstance(node, ast.Call):
+        helper = ctx.helper(node.func)
+        if helper is not None:
+            return _helper_result(helper[0], helper[1], node, ctx, mapping)
+        if isinstance(node.func, ast.Name):
+            found_binding = ctx.lookup(node.func.id)
+            if found_binding is not None and found_binding[0].kind == "class":
+                return CLASS.of(found_binding[0], found_binding[1], instance=True)
+        name = ctx.qualified(node.func)
+        what = f"a call to {name!r}" if name else f"the call {_short(node)!r}"
+        return unknown(f"The fake is built by {what}, which mock-audit cannot follow.")
+    return unknown(f"The fake {_short(node)!r} is not a form mock-audit can analyse.")
+
+
+def _short(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text[:37] + "..." if len(text) > 40 else text
+
+
+def _name(node: ast.Name, ctx: Context, mapping: bool, factory: bool) -> Fake:
+    argument = ctx.env.get(node.id)
+    if argument is not None:
+        if argument.value is None:
+            return unknown(f"The fake comes from **{node.id}, which mock-audit cannot follow.")
+        return fake_of(argument.value, argument.context.deeper(), mapping=mapping, factory=factory)
+    found = ctx.lookup(node.id)
+    if found is None:
+        return unknown(f"The fake {node.id!r} is not defined in this file.")
+    return _bound(node.id, *found, mapping=mapping, factory=factory)
+
+
+def _bound(var: str, binding: Binding, ctx: Context, *, mapping: bool, factory: bool) -> Fake:
+    """The fake a name is bound to, with the names given to it later in its scope."""
+    if binding.kind == "import":
+        return any_name("real", package=True)  # the real module, or something of it
+    if binding.kind == "class":
+        return CLASS.of(binding, ctx, instance=factory)
+    if binding.kind == "def" and isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if factory:
+            return _helper_result(binding.node, ctx.unit, None, ctx, mapping)
+        return unknown(f"The fake {var!r} is a function, not a module-like object.")
+    if binding.kind == "param":
+        fixture = ctx.fixture(var)
+        if fixture is not None:
+            return _helper_result(fixture[0], fixture[1], None, ctx, mapping)
+        return unknown(
+            f"The fake comes from the parameter {var!r}, which mock-audit cannot follow."
+        )
+    if binding.kind != "assign" or binding.value is None:
+        return unknown(f"The fake {var!r} is bound in a way mock-audit cannot follow.")
+    inner = fake_of(binding.value, ctx.deeper(), mapping=mapping, factory=factory)
+    if not inner.finite:
+        return inner
+    return _with_additions(var, inner, binding, ctx, ctx.scope.additions_to(var))
+
+
+def _with_additions(
+    var: str, inner: Fake, binding: Binding, ctx: Context, additions: list[Addition]
+) -> Fake:
+    """``inner`` plus every name given to ``var`` in its scope; where ``fix`` adds one:
+    the literal the fake is built from, else the list or call that feeds its names,
+    else (a ``ModuleType``) new ``var.name = stub`` lines."""
+    assert inner.names is not None
+    names = set(inner.names)
+    lines = [*inner.lines]
+    fed: EditTarget | None = None
+    for addition in additions:
+        lines.append(addition.stmt.lineno)
+        if addition.name is not None:
+            names.add(addition.name)
+            continue
+        given = _given_names(addition.source, replace(ctx, at=addition.at), addition)
+        if isinstance(given, Fake):
+            return given
+        found, target = given
+        names |= found
+        fed = fed or target
+    if "__getattr__" in names:
+        return any_name(inner.form)  # PEP 562: the module answers any name
+    edit = inner.edit or fed
+    if inner.form == "module_type":
+        edit = fed or _attribute_target(var, binding, additions, ctx)
+    empty = inner.empty_path
+    dirs = inner.path_dirs
+    for addition in additions:
+        if addition.name == "__path__":
+            value = addition.stmt.value if isinstance(addition.stmt, ast.Assign) else None
+            empty, dirs = replace(ctx, at=addition.at).folders(value)
+    return replace(
+        inner,
+        names=frozenset(names),
+        package="__path__" in names or inner.package,
+        empty_path=empty,
+        path_dirs=dirs,
+        lines=tuple(lines),
+        edit=edit,
+    )
+
+
+def _given_names(
+    source: ast.expr | None, ctx: Context, addition: Addition
+) -> tuple[frozenset[str], EditTarget | None] | Fake:
+    """The names ``x.update(source)`` / ``setattr(x, source, ...)`` / ``x[source] = ...``
+    give: from a dict literal, a literal list a loop runs over, or a helper's caller."""
+    if source is None:
+        return unknown("The fake gets names mock-audit cannot read.")
+    if isinstance(source, ast.Dict):
+        keys = [ctx.string(k) if k is not None else None for k in source.keys]
+        if any(k is None for k in keys):
+            return unknown("The fake is updated from a dict with keys mock-audit cannot read.")
+        target = EditTarget(
+            "dict", ctx.unit.source.span(source), ctx.unit.source.statement_span(addition.stmt)
+        )
+        return frozenset(k for k in keys if k is not None), target
+    if (
+        isinstance(source, ast.Call)
+        and isinstance(source.func, ast.Attribute)
+        and source.func.attr in ("items", "keys")
+        and not source.args
+    ):
+        return _given_names(source.func.value, ctx, addition)
+    if isinstance(source, ast.Name):
+        argument = ctx.env.get(source.id)
+        if argument is not None:
+            return _argument_names(argument, source.id)
+        found = ctx.lookup(source.id)
+        if found is not None:
+            binding, where = found
+            if binding.kind == "loop" and binding.value is not None and binding.index in (None, 0):
+                listed = where.strings(binding.value)
+                if listed is not None:
+                    names, literal, at = listed
+                    return frozenset(names), at.edit_target("strings", literal)
+                return _given_names(binding.value, where, addition)
+            if binding.kind == "assign" and binding.value is not None:
+                inner = fake_of(binding.value, where.deeper(), mapping=True)
+                if inner.finite:
+                    assert inner.names is not None
+                    return inner.names, inner.edit
+                return inner
+    return unknown("The fake gets names computed at run time, which mock-audit cannot read.")
+
+
+def _argument_names(
+    argument: Argument, param: str
+) -> tuple[frozenset[str], EditTarget | None] | Fake:
+    """The names a helper's caller passes: keywords for ``**kwargs``, or a dict literal."""
+    caller = argument.context
+    call = argument.call
+    if argument.value is None:  # **kwargs
+        names: set[str] = set()
+        for keyword in argument.keywords:
+            if keyword.arg is None:
+                return unknown(
+                    f"The helper's **{param} comes from a mapping mock-audit cannot read."
+                )
+            names.add(keyword.arg)
+        target = None
+        if call is not None and caller.stmt is not None:
+            target = EditTarget(
+                "keywords",
+                caller.unit.source.span(call),
+                caller.unit.source.statement_span(caller.stmt),
+            )
+        return frozenset(names), target
+    value = argument.value
+    if isinstance(value, ast.Dict):
+        keys = [caller.string(k) if k is not None else None for k in value.keys]
+        if any(k is None for k in keys):
+            return unknown("The fake's names come from a dict with keys mock-audit cannot read.")
+        target = None
+        if caller.stmt is not None:
+            target = EditTarget(
+                "dict",
+                caller.unit.source.span(value),
+                caller.unit.source.statement_span(caller.stmt),
+            )
+        return frozenset(k for k in keys if k is not None), target
+    inner = fake_of(value, caller.deeper(), mapping=True)
+    if inner.finite:
+        assert inner.names is not None
+        return inner.names, inner.edit
+    return (
+        inner
+        if inner.note
+        else unknown("The fake's names come from an argument mock-audit cannot read.")
+    )
+
+
+def _attribute_target(
+    var: str, binding: Binding, additions: list[Addition], ctx: Context
+) -> EditTarget | None:
+    """New ``var.name = stub`` lines go after the last attribute assignment in the
+    binding's own block (never into an ``if`` or a loop)."""
+    stmt = binding.stmt
+    if stmt is None:
+        return None
+    block = ctx.unit.scopes.blocks.get(id(stmt))
+    after = stmt
+    for addition in additions:
+        if addition.block is block and addition.at >= position(stmt) and addition.name:
+            after = addition.stmt
+    span = ctx.unit.source.statement_span(after)
+    return EditTarget("attributes", span, span, var=var)
+
+
+def _helper_result(
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    unit: Unit,
+    call: ast.Call | None,
+    ctx: Context,
+    mapping: bool,
+) -> Fake:
+    """What a helper (or factory, or fixture) returns, its parameters bound to the call."""
+    values = [v for v in _returns(func.body) if v is not None]
+    if len(values) != 1:
+        return unknown(
+            f"The helper {func.name!r} returns {len(values)} values; "
+            "mock-audit follows helpers with exactly one return."
+        )
+    return fake_of(values[0], ctx.enter(func, unit, call), mapping=mapping)
+
+
+def _returns(body: list[ast.stmt]) -> list[ast.expr | None]:
+    """The values a function body returns or yields (nested defs and classes excluded)."""
+    out: list[ast.expr | None] = []
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if (isinstance(node, ast.Return) and node.value is not None) or (
+            isinstance(node, (ast.Yield, ast.YieldFrom)) and node.value is not None
+        ):
+            out.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def keys_of(node: ast.Dict, ctx: Context) -> set[str] | Fake:
+    """The names a dict literal declares (``**`` spreads of known dicts included)."""
+    names: set[str] = set()
+    for key, value in zip(node.keys, node.values, strict=True):
+        if key is not None:
+            name = ctx.string(key)
+            if name is None:
+                return unknown("The fake dict has a key that is not a constant string.")
+            names.add(name)
+            continue
+        spread = spread_names(value, ctx)
+        if isinstance(spread, Fake):
+            return spread
+        names |= spread
+    return names
+
+
+def spread_names(value: ast.expr, ctx: Context) -> set[str] | Fake:
+    if isinstance(value, ast.Name) and value.id in ctx.env:
+        given = _argument_names(ctx.env[value.id], value.id)
+        return given if isinstance(given, Fake) else set(given[0])
+    inner = fake_of(value, ctx.deeper(), mapping=True)
+    if inner.note is not None:
+        return inner
+    if inner.names is None:
+        return unknown("The fake spreads a mapping mock-audit cannot follow.")
+    return set(inner.names)
+
+
+def given_later(fake: Fake, module: str, ctx: Context) -> Fake:
+    """Names given to whatever fake "m" is, through ``sys.modules``: ``sys.modules["m"].x
+    = ...``, or ``alias = sys.modules["m"]`` then ``alias.x = ...`` (a ``__path__`` too)."""
+    scopes = {id(ctx.scope): ctx.scope, id(ctx.unit.scopes.module): ctx.unit.scopes.module}
+    additions: list[Addition] = []
+    for scope in scopes.values():
+        owners = [f"sys.modules[{module}]", f"modules[{module}]"]
+        for var, bindings in scope.bindings.items():
+            if any(_is_item_of(b.value, module, ctx) for b in bindings if b.kind == "assign"):
+                owners.append(var)
+        for owner in owners:
+            additions.extend(scope.additions_to(owner))
+    names = {a.name for a in additions if a.name}
+    if not names:
+        return fake
+    assert fake.names is not None
+    empty, dirs = fake.empty_path, fake.path_dirs
+    for addition in additions:
+        if addition.name == "__path__" and isinstance(addition.stmt, ast.Assign):
+            empty, dirs = replace(ctx, at=addition.at).folders(addition.stmt.value)
+    return replace(
+        fake,
+        names=fake.names | names,
+        package=fake.package or "__path__" in names,
+        empty_path=empty,
+        path_dirs=dirs,
+    )
+
+
+def _is_item_of(value: ast.expr | None, module: str, ctx: Context) -> bool:
+    """``sys.modules["m"]`` (or ``sys.modules.get("m")``) read as the fake of "m"."""
+    if isinstance(value, ast.Subscript) and ctx.is_sys_modules(value.value):
+        return ctx.string(value.slice) == module
+    return False
+
+
+# --- the forms ------------------------------------------------------------------------
+
+
 class FakeForm(Form):
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
         """The fake ``node`` builds if it is of this form, else None. ``mapping``: the
         install turns a mapping into a module (``mock_module``)."""
         raise NotImplementedError
-
-
-# --- the forms ------------------------------------------------------------------------
 
 
 class NoneBlocker(FakeForm):
@@ -168,20 +517,20 @@ class DictFake(FakeForm):
             return self._made(names, node, ctx, mapping, "keywords")
         if not isinstance(node, ast.Dict):
             return None
-        keys = follow.keys_of(node, ctx)
+        keys = keys_of(node, ctx)
         if isinstance(keys, Fake):
             return keys
         return self._made(keys, node, ctx, mapping, "dict")
 
     def _made(
-        self, names: set[str], node: ast.expr, ctx: Context, mapping: bool, kind: str
+        self, names: set[str], node: ast.expr, ctx: Context, mapping: bool, kind: EditKind
     ) -> Fake:
         if not mapping:
             # ``sys.modules[m] = {...}``: ``from m import x`` reads attributes of a dict
             return Fake(
                 "dict_installed",
                 DICT_ATTRIBUTES,
-                key=follow.site_key(node, ctx),
+                key=ctx.key(node),
                 lines=(node.lineno,),
             )
         if "__getattr__" in names:
@@ -190,9 +539,9 @@ class DictFake(FakeForm):
             self.id,
             frozenset(names),
             package="__path__" in names,
-            edit=follow.span_target(kind, node, ctx),
+            edit=ctx.edit_target(kind, node),
             lines=(node.lineno,),
-            key=follow.site_key(node, ctx),
+            key=ctx.key(node),
         )
 
 
@@ -231,14 +580,14 @@ class DictOfNames(FakeForm):
             return None
         names, literal, where = listed
         if not mapping:
-            return Fake("dict_installed", DICT_ATTRIBUTES, key=follow.site_key(node, ctx))
+            return Fake("dict_installed", DICT_ATTRIBUTES, key=ctx.key(node))
         return Fake(
             self.id,
             frozenset(names),
             package="__path__" in names,
-            edit=follow.literal_target(literal, where),
+            edit=where.edit_target("strings", literal),
             lines=(node.lineno,),
-            key=follow.site_key(literal, where),
+            key=where.key(literal),
         )
 
 
@@ -330,7 +679,7 @@ class ModuleTypeFake(FakeForm):
             is_module_type = _is_imported_module(func.args[0], ctx)
         if not is_module_type:
             return None
-        return Fake(self.id, frozenset(), key=follow.site_key(node, ctx), lines=(node.lineno,))
+        return Fake(self.id, frozenset(), key=ctx.key(node), lines=(node.lineno,))
 
 
 class NamespaceFake(FakeForm):
@@ -387,7 +736,7 @@ class NamespaceFake(FakeForm):
             if keyword.arg is not None:
                 names.add(keyword.arg)
                 continue
-            spread = follow.spread_names(keyword.value, ctx)
+            spread = spread_names(keyword.value, ctx)
             if isinstance(spread, Fake):
                 return spread
             names |= spread
@@ -395,9 +744,9 @@ class NamespaceFake(FakeForm):
             self.id,
             frozenset(names),
             package="__path__" in names,
-            edit=follow.span_target("keywords", node, ctx),
+            edit=ctx.edit_target("keywords", node),
             lines=(node.lineno,),
-            key=follow.site_key(node, ctx),
+            key=ctx.key(node),
         )
 
 
@@ -468,9 +817,7 @@ class MockSpec(FakeForm):
                 names.add(keyword.arg.split(".")[0])
         if spec is None or (isinstance(spec, ast.Constant) and spec.value is None):
             # answers any name, but a MagicMock has no __path__: "'m' is not a package"
-            return Fake(
-                "mock", None, package=False, key=follow.site_key(node, ctx), lines=(node.lineno,)
-            )
+            return Fake("mock", None, package=False, key=ctx.key(node), lines=(node.lineno,))
         listed = ctx.strings(spec)
         if listed is None:
             if ctx.real_module(spec) is not None or isinstance(spec, (ast.Name, ast.Attribute)):
@@ -482,9 +829,9 @@ class MockSpec(FakeForm):
             self.id,
             frozenset(names),
             package="__path__" in names,
-            edit=follow.literal_target(literal, where),
+            edit=where.edit_target("strings", literal),
             lines=(node.lineno,),
-            key=follow.site_key(literal, where),
+            key=where.key(literal),
         )
 
 
@@ -531,7 +878,7 @@ class ClassFake(FakeForm):
     )
 
     def build(self, node: ast.expr, ctx: Context, mapping: bool) -> Fake | None:
-        return None  # reached through names and calls (``follow._bound``, ``follow.fake_of``)
+        return None  # reached through names and calls (``_bound``, ``fake_of``)
 
     def of(self, binding: Binding, ctx: Context, *, instance: bool) -> Fake:
         node = binding.node
@@ -593,7 +940,7 @@ class ClassFake(FakeForm):
             package="__path__" in names,
             edit=edit,
             lines=(node.lineno,),
-            key=follow.site_key(node, ctx),
+            key=ctx.key(node),
         )
 
 

@@ -1,22 +1,26 @@
 """Read one test file (or conftest, or test helper module) into a ``Program``.
 
-``analyse`` parses the file with ``ast``, resolves its names, finds every module-mock
-site with the install and fake forms (``audit.forms``), and records what its module
-body, tests, fixtures and hooks run. It never raises: a file that cannot be read is a
-program with one note.
+``analyse`` parses the file with ``ast``, resolves its names, turns what its module
+body, tests, fixtures and hooks run into events (``events``, which finds the installs
+with ``forms.installs``), and makes each install a ``Site`` with the fake it puts in
+``sys.modules`` (``_site``: ``forms.fakes.fake_of`` gives the names the fake provides).
+It never raises: a file that cannot be read is a program with one note.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from dataclasses import replace
 
+from ..forms.base import unknown
 from ..forms.context import Context, Unit, fixture_name
+from ..forms.fakes import fake_of, given_later
 from ..forms.installs import TRIGGERS
 from . import suppress
 from .collect import collect, markexpr
-from .events import Events
-from .program import Program
+from .events import Events, Placement
+from .program import Program, Site
 from .scopes import build
 from .source import Unreadable, parse
 
@@ -50,12 +54,14 @@ def analyse(
 def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -> Program:
     helpers, fixtures = _lent(conftests)
     ctx = Context(unit, unit.scopes.module, None, None, {}, 0, helpers, fixtures)
-    events = Events(ctx, package, suppress.scan(unit.source.text))
+    events = Events(ctx, package)
     body = events.body(unit.source.tree.body, ctx)
     functions, runs = collect(unit.source.tree, events, ctx)
+    suppressions = suppress.scan(unit.source.text)
+    sites = [_site(i, p, unit, suppressions) for i, p in enumerate(events.placements)]
     notes = [
         (s.line, s.column, s.fake.note)
-        for s in events.sites
+        for s in sites
         if s.fake.note is not None and s.module is not None
     ]
     notes += [
@@ -65,7 +71,7 @@ def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -
             "The module name is not a constant string, so mock-audit cannot "
             "tell which module this fake replaces.",
         )
-        for s in events.sites
+        for s in sites
         if s.module is None
         and (s.fake.names is not None or s.fake.note is not None)
         and not s.fake.blocker
@@ -73,7 +79,7 @@ def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -
     return Program(
         path=unit.path,
         module=module,
-        sites=tuple(events.sites),
+        sites=tuple(sites),
         body=tuple(body),
         functions=tuple(functions),
         pytest_plugins=_pytest_plugins(unit.source.tree, ctx),
@@ -81,6 +87,52 @@ def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -
         markexpr=markexpr(unit.source.tree),
         notes=tuple(sorted(set(notes))),
         helpers=_installing_helpers(unit),
+    )
+
+
+def _site(
+    index: int, placement: Placement, unit: Unit, suppressions: suppress.Suppressions
+) -> Site:
+    """An install and the fake it puts in ``sys.modules``: the names it provides, where
+    ``fix`` adds one, and the names and codes its suppression comments ignore."""
+    entry, ctx, module = placement.entry, placement.context, placement.module
+    if entry.fake is None:
+        fake = unknown("The modules this installs come from a mapping mock-audit cannot follow.")
+    else:
+        fake = fake_of(
+            entry.fake, entry.context or ctx, mapping=entry.mapping, factory=entry.factory
+        )
+        if fake.finite and module is not None:
+            fake = given_later(fake, module, ctx)
+    if placement.given and fake.finite and fake.names is not None:
+        fake = replace(
+            fake,
+            names=fake.names | placement.given,
+            package=fake.package or "__path__" in placement.given,
+        )
+    source = unit.source
+    span = source.span(placement.anchor)
+    lines = {span.line, span.end_line, *fake.lines}
+    if ctx.stmt is not None and not placement.in_helper:
+        lines.add(ctx.stmt.lineno)
+    names, codes, unknown_codes = suppress.ignored(suppressions, lines)
+    fake_path = ctx.unit.path if ctx.unit is not unit else ""
+    if fake.edit is not None and fake.key and ":" in fake.key:
+        fake_path = fake.key.rsplit(":", 2)[0]
+    return Site(
+        index=index,
+        path=source.path,
+        line=span.line,
+        column=span.column + 1,
+        end_line=span.end_line,
+        end_column=span.end_column + 1,
+        module=module,
+        install=entry.form,
+        fake=fake,
+        ignored_names=names,
+        ignored_codes=codes,
+        unknown_codes=unknown_codes,
+        fake_path=fake_path if fake_path != source.path else "",
     )
 
 

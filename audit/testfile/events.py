@@ -6,6 +6,10 @@ Statements are read in order. ``with`` installs and decorators wrap their body i
 the file or its conftests is followed into the helper (its sites are reported at the
 call). Imports inside ``try/except ImportError`` or ``pytest.raises(ImportError)`` are
 guarded: a failure there is caught, so it crashes nothing.
+
+Each install is a ``Placement``: where it is, which module, and the expression of its
+fake. What the fake provides is worked out from it by ``analysis`` (with ``fake_of``),
+after the walk; events refer to sites by their index.
 """
 
 from __future__ import annotations
@@ -13,16 +17,13 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
-from ..forms.base import Fake
 from ..forms.context import Argument, Context
-from ..forms.follow import fake_of, path_value
 from ..forms.installs import INSTALL_FORMS, Entry
 from ..project.scan import UNKNOWN, resolve_relative
-from . import suppress
-from .program import Event, Evict, Import, Install, Lasts, Run, Site, Uninstall, Yield
-from .scopes import Addition, dotted, position
+from .program import Event, Evict, Import, Install, Lasts, Run, Uninstall, Yield
+from .scopes import dotted, position
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # A function whose text spells none of these (nor a helper's name) does nothing we replay.
@@ -65,14 +66,26 @@ MAX_INLINE = 4  # helper calls followed inside one another
 _TRY = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
-class Events:
-    """Builds events for the bodies of one file, collecting its sites as it goes."""
+@dataclass(eq=False)
+class Placement:
+    """One install site as the walk finds it; ``analysis`` turns it into a ``Site``."""
 
-    def __init__(self, ctx: Context, package: str, suppressions: suppress.Suppressions) -> None:
+    entry: Entry  # what the install form found: the module and the fake's expression
+    context: Context  # where the install is read
+    anchor: ast.AST  # what the site is reported at (a conftest helper's call)
+    module: str | None  # None: the module name is not a constant string
+    in_helper: bool  # found while following a conftest's helper into its body
+    # ``mod = stub_module("m")``: names given to ``mod`` later are given to this fake
+    given: set[str] = field(default_factory=set)
+
+
+class Events:
+    """Builds events for the bodies of one file, collecting its install sites as it goes."""
+
+    def __init__(self, ctx: Context, package: str) -> None:
         self.root = ctx
         self.package = package
-        self.suppressions = suppressions
-        self.sites: list[Site] = []
+        self.placements: list[Placement] = []
         self.notes: list[tuple[int, int, str]] = []
         self._site_keys: dict[tuple[int, int, str | None], int] = {}
         self.patchers: dict[str, list[int]] = {}  # a patcher's name -> sites it installs
@@ -128,7 +141,7 @@ class Events:
                 # (the replay knows when); others in the block may not happen
                 body = [
                     replace(e, if_absent=True)
-                    if isinstance(e, Install) and self.sites[e.site].module == absent
+                    if isinstance(e, Install) and self.placements[e.site].module == absent
                     else e
                     for e in body
                 ]
@@ -162,9 +175,9 @@ class Events:
                     entries = [replace(e, fake=fake) for e in entries]
                     inner = replace(ctx, at=(stmt.lineno, stmt.col_offset + 1))
                     return self._installed(entries, inner, None)
-            first = len(self.sites)
+            first = len(self.placements)
             out.extend(self.expressions([stmt.value], ctx, guarded))
-            if named and len(self.sites) > first and isinstance(stmt.value, ast.Call):
+            if named and len(self.placements) > first and isinstance(stmt.value, ast.Call):
                 # ``mod = stub_module("m")``: a helper installed a fake and returned it;
                 # what is given to ``mod`` later is given to that fake
                 self._returned(first, [n.id for n in named], ctx)
@@ -382,15 +395,8 @@ class Events:
         given = {a.name for n in names for a in ctx.scope.additions_to(n) if a.name}
         if not given:
             return
-        for index in range(first, len(self.sites)):
-            site = self.sites[index]
-            if site.fake.finite and site.fake.names is not None:
-                fake = replace(
-                    site.fake,
-                    names=site.fake.names | given,
-                    package=site.fake.package or "__path__" in given,
-                )
-                self.sites[index] = replace(site, fake=fake)
+        for placement in self.placements[first:]:
+            placement.given |= given
 
     def _start(self, owner: ast.expr, ctx: Context) -> list[Event]:
         if isinstance(owner, ast.Call):
@@ -454,81 +460,10 @@ class Events:
         known = self._site_keys.get(key)
         if known is not None and self._anchor is None:
             return known
-        if entry.fake is None:
-            from ..forms.base import unknown
-
-            fake = unknown(
-                "The modules this installs come from a mapping mock-audit cannot follow."
-            )
-        else:
-            fake = fake_of(
-                entry.fake, entry.context or ctx, mapping=entry.mapping, factory=entry.factory
-            )
-            if fake.finite and module is not None:
-                fake = _given_later(fake, module, ctx)
-        source = self.root.unit.source
-        span = source.span(anchor)
-        lines = {span.line, span.end_line, *fake.lines}
-        if ctx.stmt is not None and self._anchor is None:
-            lines.add(ctx.stmt.lineno)
-        names, codes, unknown_codes = suppress.ignored(self.suppressions, lines)
-        fake_path = ctx.unit.path if ctx.unit is not self.root.unit else ""
-        if fake.edit is not None and fake.key and ":" in fake.key:
-            fake_path = fake.key.rsplit(":", 2)[0]
-        site = Site(
-            index=len(self.sites),
-            path=source.path,
-            line=span.line,
-            column=span.column + 1,
-            end_line=span.end_line,
-            end_column=span.end_column + 1,
-            module=module,
-            install=entry.form,
-            fake=fake,
-            ignored_names=names,
-            ignored_codes=codes,
-            unknown_codes=unknown_codes,
-            fake_path=fake_path if fake_path != source.path else "",
-        )
-        self.sites.append(site)
-        self._site_keys[key] = site.index
-        return site.index
-
-
-def _given_later(fake: Fake, module: str, ctx: Context) -> Fake:
-    """Names given to whatever fake "m" is, through ``sys.modules``: ``sys.modules["m"].x
-    = ...``, or ``alias = sys.modules["m"]`` then ``alias.x = ...`` (a ``__path__`` too)."""
-    scopes = {id(ctx.scope): ctx.scope, id(ctx.unit.scopes.module): ctx.unit.scopes.module}
-    additions: list[Addition] = []
-    for scope in scopes.values():
-        owners = [f"sys.modules[{module}]", f"modules[{module}]"]
-        for var, bindings in scope.bindings.items():
-            if any(_is_item_of(b.value, module, ctx) for b in bindings if b.kind == "assign"):
-                owners.append(var)
-        for owner in owners:
-            additions.extend(scope.additions_to(owner))
-    names = {a.name for a in additions if a.name}
-    if not names:
-        return fake
-    assert fake.names is not None
-    empty, dirs = fake.empty_path, fake.path_dirs
-    for addition in additions:
-        if addition.name == "__path__" and isinstance(addition.stmt, ast.Assign):
-            empty, dirs = path_value(addition.stmt.value, replace(ctx, at=addition.at))
-    return replace(
-        fake,
-        names=fake.names | names,
-        package=fake.package or "__path__" in names,
-        empty_path=empty,
-        path_dirs=dirs,
-    )
-
-
-def _is_item_of(value: ast.expr | None, module: str, ctx: Context) -> bool:
-    """``sys.modules["m"]`` (or ``sys.modules.get("m")``) read as the fake of "m"."""
-    if isinstance(value, ast.Subscript) and ctx.is_sys_modules(value.value):
-        return ctx.string(value.slice) == module
-    return False
+        index = len(self.placements)
+        self.placements.append(Placement(entry, ctx, anchor, module, self._anchor is not None))
+        self._site_keys[key] = index
+        return index
 
 
 def _absent_test(test: ast.expr, ctx: Context, depth: int = 0) -> str | None:
