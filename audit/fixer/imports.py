@@ -211,8 +211,23 @@ def add_imports(
         out[-1] += newline
     for start in sorted(changes, reverse=True):
         end, text = changes[start]
-        out[start:end] = text
+        before = out[start - 1] if start > 0 else ""
+        out[start:end] = _seamed(text, before, out[end] if end < len(out) else "")
     return out
+
+
+def _seamed(text: list[str], before: str, after: str) -> list[str]:
+    """``text`` with line ends that cannot run into the file's own: in a file of mixed
+    newlines a line ending in "\r" followed by one starting with "\n" would read as a
+    single "\r\n", so a line (ours, or the file's) would vanish."""
+    if not text:
+        return text
+    text = list(text)
+    if before.endswith("\r") and text[0].startswith("\n"):
+        text[0] = "\r" + text[0][1:]
+    if after.startswith("\n") and text[-1].endswith("\r"):
+        text[-1] += "\n"
+    return text
 
 
 def _module_key(module: str) -> tuple[str, str]:

@@ -62,6 +62,39 @@ def test_several_new_imports_form_one_sorted_group() -> None:
     assert out == "import importlib.util\nfrom unittest.mock import MagicMock\n\nimport pytest\n"
 
 
+@pytest.mark.parametrize(
+    ("before", "newline", "after"),
+    [
+        pytest.param(  # the merged statement's "\r" ran into the blank "\n" line after it
+            "import sys\rfrom unittest.mock import patch\r\n\nx = 1\r",
+            "\r",
+            "import sys\rfrom unittest.mock import MagicMock, patch\r\n\nx = 1\r",
+            id="merged-statement-before-an-lf-line",
+        ),
+        pytest.param(  # the new import's "\r" ran into the blank "\n" line after it
+            "import sys\r\n\nx = 1\n",
+            "\r",
+            "import sys\r\nfrom unittest.mock import MagicMock\r\n\nx = 1\n",
+            id="new-import-before-an-lf-line",
+        ),
+        pytest.param(  # our blank "\n" line ran into the "\r" that ends the line before it
+            "from __future__ import annotations\rx = 1\n",
+            "\n",
+            "from __future__ import annotations\r\rfrom unittest.mock import MagicMock\nx = 1\n",
+            id="blank-line-after-a-cr-line",
+        ),
+    ],
+)
+def test_mixed_newlines_never_run_together(before: str, newline: str, after: str) -> None:
+    lines = split_lines(before)
+    out = add_imports(
+        lines, [("unittest.mock", "MagicMock")], newline=newline, line_length=88, unit="    "
+    )
+    assert "".join(out) == after
+    # every line of the file is still a line of its own
+    assert len(split_lines("".join(out))) == len(out)
+
+
 def test_member_order_is_ruffs_order_by_type() -> None:
     names = [
         "patch",
