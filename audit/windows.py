@@ -432,10 +432,10 @@ class Replay:
         state.loaded &= ~self.graph.node(module)
         if module in state.fakes:
             saved = state.fakes.pop(module)
-            self._run_module(module, False, state, (step,))
+            self._run_module(module, event.guarded, state, (step,))
             state.fakes[module] = saved
         else:
-            self._run_module(module, False, state, (step,))
+            self._run_module(module, event.guarded, state, (step,))
 
     def _install(self, event: Install, program: Program, state: _State) -> None:
         site = program.sites[event.site]

@@ -310,7 +310,7 @@ class Events:
         last = qualified.rsplit(".", 1)[-1]
         if last == "exec_module" and call.args:
             path = _spec_path(call.args[0], ctx)
-            return [] if path is None else [Run(call.lineno, path)]
+            return [] if path is None else [Run(call.lineno, path, guarded)]
         if last == "reload" and call.args:
             module = ctx.real_module(call.args[0])
             if module is not None:

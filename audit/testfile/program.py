@@ -79,6 +79,7 @@ class Run:
 
     line: int
     path: str
+    guarded: bool = False  # an ImportError here is caught (try/except, pytest.raises)
 
 
 @dataclass(frozen=True)
