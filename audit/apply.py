@@ -9,6 +9,7 @@ compiles, atomically. Kept apart from ``api`` so that ``check`` never imports li
 from __future__ import annotations
 
 import dataclasses
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,10 +62,23 @@ def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[Fak
     out: dict[str, list[FakeEdit]] = {}
     for (path, _), (site, names) in merged.items():
         assert site.fake.edit is not None and site.module is not None
-        out.setdefault(path, []).append(
-            FakeEdit(site.fake.edit, site.module, stub_kinds(run, site.module, names))
-        )
+        kinds = stub_kinds(run, site.module, names)
+        folder = _folder(run, site.module, path) if "__path__" in names else ()
+        out.setdefault(path, []).append(FakeEdit(site.fake.edit, site.module, kinds, folder))
     return out
+
+
+def _folder(run: CheckRun, module: str, path: str) -> tuple[str, ...]:
+    """The real package's folder from the folder of ``path`` (the file that gets the
+    ``__path__``), as path parts; () for a namespace package or another drive."""
+    found = run.project.resolve(module) if run.project is not None else None
+    if found is None or found.path is None or not found.package:
+        return ()
+    try:
+        relative = os.path.relpath(found.path.parent, os.path.dirname(path))
+    except ValueError:
+        return ()
+    return tuple(relative.split(os.sep))
 
 
 @dataclass(frozen=True)

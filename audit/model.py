@@ -171,6 +171,9 @@ class FakeEdit:
     target: EditTarget
     module: str  # the faked module (the ``path`` stub names it)
     names: tuple[tuple[str, StubKind], ...]
+    # for a ``__path__``: the real package's folder from the edited file's folder
+    # (("..", "src", "app")); () when it has no one folder (a namespace package)
+    folder: tuple[str, ...] = ()
 
 
 # --- what the command line asked for -------------------------------------------------

@@ -59,6 +59,7 @@ def apply_edits(
     header = imports.scan(lines)
     found = re.search(r"\r\n|\r|\n", text)
     context = _Context(
+        folders={e.module: e.folder for e in todo if e.folder},
         spell=spelling(header.imports),
         templates=stubs,
         line_length=line_length,
@@ -85,6 +86,7 @@ def apply_edits(
 
 @dataclass
 class _Context:
+    folders: Mapping[str, tuple[str, ...]]  # a faked package -> its real folder
     spell: Spelling
     templates: Mapping[str, str]
     line_length: int
@@ -94,7 +96,8 @@ class _Context:
 
     def stub(self, name: str, kind: StubKind, module: str) -> cst.BaseExpression:
         try:
-            made = stub_for(name, kind, module, self.spell, self.templates)
+            folder = self.folders.get(module, ())
+            made = stub_for(name, kind, module, self.spell, self.templates, folder)
             node = cst.parse_expression(made.code)
         except TemplateError as exc:
             raise FixError(str(exc)) from None

@@ -3,13 +3,16 @@
 ``from unittest.mock import MagicMock`` makes stubs bare names (``AsyncMock()``), whose
 missing imports come from the same module; ``from unittest import mock`` or ``import
 mock`` makes them ``mock.AsyncMock()``, with nothing to import. A package fake's
-``__path__`` asks ``importlib.util.find_spec`` for the real package's locations. A
-template from ``[tool.mock-audit.stubs]`` replaces the stub of its name.
+``__path__`` is the real package's folder, found from the file's own ``__file__`` (so
+neither ``sys.path`` nor a fake already in ``sys.modules`` can change it; the analysis
+reads it back); without one folder it asks ``importlib.util.find_spec``. A template from
+``[tool.mock-audit.stubs]`` replaces the stub of its name.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -57,6 +60,7 @@ class Spelling:
     star: bool = False  # ``from <mock module> import *``
     util: str = ""  # the local spelling of ``importlib.util``; "" when not imported
     find_spec: str = ""  # the local name of an imported ``find_spec``
+    os: str = ""  # the local name of the ``os`` module; "" when not imported
     bound: frozenset[str] = frozenset()  # every name the imports bind
 
 
@@ -66,7 +70,7 @@ def spelling(imports: Sequence[ImportNode]) -> Spelling:
     source: str | None = None
     bare: dict[str, str] = {}
     star = False
-    util = find_spec = ""
+    util = find_spec = os_name = ""
     bound: set[str] = set()
     for node in imports:
         if isinstance(node, ast.ImportFrom):
@@ -92,10 +96,12 @@ def spelling(imports: Sequence[ImportNode]) -> Spelling:
                 prefix = (alias.asname or alias.name) + "."
             if alias.name == "importlib.util":
                 util = util or alias.asname or alias.name
+            if alias.name == "os" or (alias.name.startswith("os.") and not alias.asname):
+                os_name = os_name or alias.asname or "os"
     if bare or star or prefix is None:
         prefix = ""
     return Spelling(
-        prefix, source or "unittest.mock", bare, star, util, find_spec, frozenset(bound)
+        prefix, source or "unittest.mock", bare, star, util, find_spec, os_name, frozenset(bound)
     )
 
 
@@ -108,19 +114,35 @@ class Stub:
 
 
 def stub_for(
-    name: str, kind: StubKind, module: str, spell: Spelling, templates: Mapping[str, str]
+    name: str,
+    kind: StubKind,
+    module: str,
+    spell: Spelling,
+    templates: Mapping[str, str],
+    folder: Sequence[str] = (),
 ) -> Stub:
-    """The stub for ``name`` of the fake of ``module``. Raises TemplateError for a
-    template that is not an expression."""
+    """The stub for ``name`` of the fake of ``module`` (``folder``: for ``__path__``,
+    the real package's folder from the file's). Raises TemplateError for a template
+    that is not an expression."""
     template = templates.get(name)
     if template is not None:
         return _template(name, template, spell)
     if kind == "path":
+        if folder and (spell.os or "os" not in spell.bound):
+            return _folder(folder, spell)
         return _path(module, spell)
     cls = STUB_CLASS.get(kind) or "MagicMock"
     if spell.prefix:
         return Stub(f"{spell.prefix}{cls}()")
     return Stub(f"{spell.bare.get(cls, cls)}()", _bare_needs([cls], spell))
+
+
+def _folder(folder: Sequence[str], spell: Spelling) -> Stub:
+    """``[os.path.join(os.path.dirname(__file__), "..", "src", "app")]``."""
+    os_name = spell.os or "os"
+    parts = ", ".join(json.dumps(part) for part in folder)
+    code = f"[{os_name}.path.join({os_name}.path.dirname(__file__), {parts})]"
+    return Stub(code, () if spell.os else (("os", ""),))
 
 
 def _path(module: str, spell: Spelling) -> Stub:

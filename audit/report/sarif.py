@@ -56,7 +56,7 @@ _HELP: Mapping[Code, str] = {
     "with '# mock-audit: ignore[name]'.",
     "MA002": "Add the missing names to the fake (mock-audit fix does it).",
     "MA003": "Add the missing exports to the fake (mock-audit fix does it).",
-    "MA004": "Give the fake a '__path__ = []' (mock-audit fix does it).",
+    "MA004": "Give the fake the real package's folder as its __path__ (mock-audit fix does it).",
 }
 
 

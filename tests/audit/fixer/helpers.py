@@ -35,6 +35,7 @@ class Want:
     index: int = 0
     var: str = ""
     module: str = "app.crud"
+    folder: tuple[str, ...] = ()  # for a ``__path__``: the real package's folder
 
 
 def names(spec: str) -> tuple[tuple[str, StubKind], ...]:
@@ -70,6 +71,7 @@ def edits_for(code: str, wants: Sequence[Want]) -> list[FakeEdit]:
                 ),
                 want.module,
                 names(want.names),
+                want.folder,
             )
         )
     return out

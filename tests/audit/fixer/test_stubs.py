@@ -139,9 +139,54 @@ def test_mock_imports_inside_a_docstring_do_not_count():
         ),
     ],
 )
-def test_path_stubs(imports, stub, added):
+def test_path_stubs_without_a_folder_ask_find_spec(imports, stub, added):
     code = imports + "\nFAKE = {}\n"
     out = fix(code, Want("dict", "__path__:path", module="app"), line_length=200)
+    assert f'FAKE = {{"__path__": {stub}}}' in out
+    assert out.startswith(added or imports)
+
+
+@pytest.mark.parametrize(
+    ("imports", "stub", "added"),
+    [
+        pytest.param(
+            "",
+            '[os.path.join(os.path.dirname(__file__), "..", "src", "app")]',
+            "import os\n",
+            id="none",
+        ),
+        pytest.param(
+            "import os\n",
+            '[os.path.join(os.path.dirname(__file__), "..", "src", "app")]',
+            "",
+            id="os",
+        ),
+        pytest.param(
+            "import os.path\n",
+            '[os.path.join(os.path.dirname(__file__), "..", "src", "app")]',
+            "",
+            id="os-path",
+        ),
+        pytest.param(
+            "import os as system\n",
+            '[system.path.join(system.path.dirname(__file__), "..", "src", "app")]',
+            "",
+            id="os-as",
+        ),
+        pytest.param(  # ``os`` is something else here: find_spec, which needs no ``os``
+            "from tools import os\n",
+            'importlib.util.find_spec("app").submodule_search_locations',
+            "import importlib.util\n\nfrom tools import os\n",
+            id="os-taken",
+        ),
+    ],
+)
+def test_path_stubs_name_the_real_folder_from_the_file(imports, stub, added):
+    """A fake already in ``sys.modules`` makes ``find_spec`` raise ValueError; the folder
+    found from ``__file__`` depends on neither ``sys.modules`` nor ``sys.path``."""
+    code = imports + "\nFAKE = {}\n"
+    want = Want("dict", "__path__:path", module="app", folder=("..", "src", "app"))
+    out = fix(code, want, line_length=200)
     assert f'FAKE = {{"__path__": {stub}}}' in out
     assert out.startswith(added or imports)
 

@@ -71,6 +71,11 @@ def read(path: Path) -> Case:
 def crashes(root: Path, test_file: str) -> set[tuple[str, str]]:
     """What running ``pytest test_file`` alone fails with, from fakes: ("name",
     "module:name") and ("package", "module:submodule")."""
+    return crashes_in(run_alone(root, test_file))
+
+
+def run_alone(root: Path, test_file: str) -> str:
+    """What ``pytest test_file`` run alone prints (short tracebacks)."""
     done = subprocess.run(
         [
             sys.executable,
@@ -90,7 +95,11 @@ def crashes(root: Path, test_file: str) -> set[tuple[str, str]]:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         timeout=120,
     )
-    out = done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def crashes_in(out: str) -> set[tuple[str, str]]:
+    """The crashes from fakes in pytest's output (see ``crashes``)."""
     found: set[tuple[str, str]] = set()
     last_from = "?"  # a fake without __name__ is "<unknown module name>": the source line says
     for line in out.splitlines():

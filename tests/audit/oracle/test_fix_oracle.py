@@ -4,14 +4,17 @@ For every case that expects a crash (MA001, and MA004's "not a package"), the pr
 is written out and fixed with the installed command; then (a) the check claims no
 crash for the expected module any more, (b) pytest, running each test file
 alone, no longer fails with an ImportError from that module's fake, (c) a second fix
-changes no byte, and (d) every file the fix wrote compiles. A case whose crashing fake
+changes no byte, (d) every file the fix wrote compiles, and (e) no traceback passes
+through a line the fix wrote. A case whose crashing fake
 ``fix`` cannot edit (``"fixable": false``: an empty ``__path__``, a spec list) must be
 left byte for byte, with its crash still reported.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,7 +28,7 @@ from audit.api import run_check
 from audit.apply import fix
 from audit.config import load_config
 
-from .bundle import Case, crashes, read
+from .bundle import Case, crashes_in, read, run_alone
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.case"))
 CRASH_CODES = ("MA001", "MA004")
@@ -151,7 +154,27 @@ def test_fix_removes_the_crash(path: Path, tmp_path: Path) -> None:
     ]
     assert not left, f"still reported after fix: {left}"
 
-    # (b) pytest, each test file alone, no longer crashes on those fakes
+    # (b) pytest, each test file alone, no longer crashes on those fakes, and (e) no
+    # traceback passes through a line the fix wrote (a stub that raises)
+    added = {(rel, line) for rel in written for line in added_lines(before.get(rel), fixed[rel])}
     for test_file in case.test_files():
-        still = from_fakes_of(crashes(tmp_path, test_file), modules)
+        out = run_alone(tmp_path, test_file)
+        still = from_fakes_of(crashes_in(out), modules)
         assert not still, f"{test_file} still crashes after fix: {sorted(still)}"
+        raised = {(m[1], int(m[2])) for m in _TRACE.finditer(out)} & added
+        assert not raised, f"{test_file} fails in lines the fix wrote {sorted(raised)}:\n{out}"
+
+
+# a traceback entry of pytest's --tb=short: "tests/test_x.py:10: in test_it"
+_TRACE = re.compile(r"^(\S+\.py):(\d+): ", re.MULTILINE)
+
+
+def added_lines(old: bytes | None, new: bytes) -> set[int]:
+    """The lines (1-based, of ``new``) that the fix wrote or changed."""
+    a = (old or b"").decode("utf-8", "replace").splitlines()
+    b = new.decode("utf-8", "replace").splitlines()
+    out: set[int] = set()
+    for tag, _, _, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("replace", "insert"):
+            out.update(range(j1 + 1, j2 + 1))
+    return out
