@@ -11,7 +11,7 @@ The CLI, the codemod, strict ``mock_module`` and ``pytest --mock-audit`` all use
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +43,11 @@ def judge(
     required: Required,
     crashes: Sequence[Crash],
     own_files: Iterable[Path],
+    installed: Collection[str] = (),
 ) -> SiteResult | None:
     """What ``site`` lacks; None when it cannot lack anything (not a finite fake, not
-    the project's module, or suppressed whole)."""
+    the project's module, or suppressed whole). ``installed``: the modules the site's
+    file and its conftests put in ``sys.modules`` themselves."""
     fake = site.fake
     module = site.module
     if module is None or (not fake.finite and not crashes):
@@ -65,6 +67,10 @@ def judge(
         assert fake.names is not None
         needed = required.needed(module, own_files)
         missing = set(needed) - set(fake.names) - dropped
+        # ``from pkg import sub`` falls back to sys.modules["pkg.sub"], which this file
+        # fills itself: a stub on the package would shadow it (the replay still claims
+        # a crash where "pkg.sub" is not there in time)
+        missing -= {n for n in missing if f"{module}.{n}" in installed}
         result.latent = missing - set(result.reached)
         if config.require == "exports":
             public = set(real.of(module).public)

@@ -42,6 +42,7 @@ def judge_suite(
     results: list[SiteResult] = []
     warned: set[str] = set()
     owned: dict[str, list[Path]] = {}
+    beside: dict[str, frozenset[str]] = {}
     for site in sites:
         module = site.module
         if module is None or site.fake.blocker:
@@ -66,7 +67,10 @@ def judge_suite(
         if owners is None:  # the same for every site of a file (thousands in big suites)
             helpers = _helpers(site.path, project)
             owners = owned[site.path] = own_files(site.path, suite.conftests_of(site.path), helpers)
-        result = judge(site, config, project, real, required, crashes, owners)
+        near = beside.get(site.path)
+        if near is None:
+            near = beside[site.path] = _installed_beside(site.path, suite)
+        result = judge(site, config, project, real, required, crashes, owners, near)
         if result is not None:
             results.append(result)
             error = real.of(module).error
@@ -105,6 +109,12 @@ def judge_suite(
         sites=len(sites),
     )
     return CheckRun(report, results, suite, project, real)
+
+
+def _installed_beside(path: str, suite: Suite) -> frozenset[str]:
+    """The modules the file and its conftests put in ``sys.modules`` themselves."""
+    programs = [suite.program(p) for p in (path, *suite.conftests_of(path))]
+    return frozenset(s.module for p in programs if p is not None for s in p.sites if s.module)
 
 
 def _replay(
