@@ -356,47 +356,58 @@ def test_paths(root: Path) -> list[Path]:
 
 
 def pytest_option(root: Path, key: str) -> str | list[str]:
-    """The raw value of one of pytest's ini options for the project at ``root`` ("" when
-    not set): a list from pyproject.toml, a string from an ini file."""
+    """The raw value of one of pytest's options for the project at ``root`` ("" when
+    not set): a list from a TOML table, a string from an ini file."""
     try:
         pyproject = (
             read_toml(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else {}
         )
     except ConfigError:
         pyproject = {}
-    for name in ("pytest.ini", ".pytest.ini"):
-        parser = _ini(root / name)
-        if parser is not None:
-            return parser.get("pytest", key, fallback="")
-    options = _table(_table(_table(pyproject.get("tool")).get("pytest")).get("ini_options"))
-    if options:
-        value = options.get(key, "")
-        return value if isinstance(value, str) else _strings(value)
-    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        parser = _ini(root / name)
-        if parser is not None and parser.has_section(section):
-            return parser.get(section, key, fallback="")
-    return ""
+    return (_pytest_options(root, pyproject) or {}).get(key, "")
 
 
 def _pytest_paths(base: Path, pyproject: Mapping[str, Any], key: str) -> list[Path]:
-    """A list-of-paths option of pytest, from the ini file pytest would pick."""
-    # pytest takes the first of these that holds its section (pytest.ini even without one).
+    """A list-of-paths option of pytest, from the file pytest would pick."""
+    value = (_pytest_options(base, pyproject) or {}).get(key, [])
+    if isinstance(value, str):  # split as pytest splits it in an ini file
+        return _paths(base, value)
+    return [base / item for item in value]
+
+
+def _pytest_options(base: Path, pyproject: Mapping[str, Any]) -> dict[str, str | list[str]] | None:
+    """pytest's options from the one file pytest 9 takes them from, in its order:
+    ``pytest.toml``/``.pytest.toml`` (``[pytest]``), ``pytest.ini``/``.pytest.ini`` (even
+    without a section), ``pyproject.toml`` (``[tool.pytest]``, or the older
+    ``[tool.pytest.ini_options]``), ``tox.ini``, ``setup.cfg``. None when none holds
+    them."""
+    for name in ("pytest.toml", ".pytest.toml"):
+        if (base / name).is_file():
+            try:
+                return _toml_options(_table(read_toml(base / name).get("pytest")))
+            except ConfigError:
+                return {}  # pytest refuses it too; no options of ours come from it
     for name in ("pytest.ini", ".pytest.ini"):
         parser = _ini(base / name)
         if parser is not None:
-            return _paths(base, parser.get("pytest", key, fallback=""))
-    options = _table(_table(_table(pyproject.get("tool")).get("pytest")).get("ini_options"))
-    if options:
-        value = options.get(key, [])
-        if isinstance(value, str):  # split as pytest splits it in an ini file
-            return _paths(base, value)
-        return [base / item for item in _strings(value)]
+            return dict(parser.items("pytest")) if parser.has_section("pytest") else {}
+    tool = _table(_table(pyproject.get("tool")).get("pytest"))
+    native = {k: v for k, v in tool.items() if k != "ini_options"}
+    if native or "ini_options" in tool:
+        return _toml_options(native or _table(tool.get("ini_options")))
     for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         parser = _ini(base / name)
         if parser is not None and parser.has_section(section):
-            return _paths(base, parser.get(section, key, fallback=""))
-    return []
+            return dict(parser.items(section))
+    return None
+
+
+def _toml_options(table: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """A TOML table's options: lists of strings, and other values as strings."""
+    return {
+        key: _strings(value) if isinstance(value, (list, tuple)) else str(value)
+        for key, value in table.items()
+    }
 
 
 def _paths(base: Path, value: str) -> list[Path]:

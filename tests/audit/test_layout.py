@@ -9,6 +9,7 @@ import pytest
 
 from audit.errors import ConfigError
 from audit.layout import Layout, source_roots
+from audit.layout import test_paths as pytest_testpaths
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -327,8 +328,27 @@ def test_a_root_comes_before_any_root_that_holds_it(tmp_path):
             "pytest.ini": "[pytest]\npythonpath = helpers\n",
             "tox.ini": "[pytest]\npythonpath = other\n",
         },
+        # pytest 9: the native [tool.pytest] table, and pytest.toml's [pytest]
+        {"pyproject.toml": "[tool.pytest]\npythonpath = ['helpers']\n"},
+        {"pytest.toml": "[pytest]\npythonpath = ['helpers']\n"},
+        {".pytest.toml": "[pytest]\npythonpath = ['helpers']\n"},
+        {
+            "pytest.toml": "[pytest]\npythonpath = ['helpers']\n",
+            "pyproject.toml": "[tool.pytest.ini_options]\npythonpath = ['other']\n",
+        },
     ],
-    ids=["pyproject-list", "pyproject-str", "pytest.ini", "tox.ini", "setup.cfg", "first-ini"],
+    ids=[
+        "pyproject-list",
+        "pyproject-str",
+        "pytest.ini",
+        "tox.ini",
+        "setup.cfg",
+        "first-ini",
+        "tool-pytest-native",
+        "pytest.toml",
+        "dot-pytest.toml",
+        "pytest.toml-first",
+    ],
 )
 def test_pytest_pythonpath_adds_roots_after_the_packaging_ones(tmp_path, files):
     root = tree(
@@ -339,6 +359,29 @@ def test_pytest_pythonpath_adds_roots_after_the_packaging_ones(tmp_path, files):
     assert layout.roots == (root / "src", root / "helpers")
     assert layout.origin == "src"
     assert layout.first_party == {"pkg", "util"}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pyproject.toml": "[tool.pytest]\ntestpaths = ['testing']\n"}, ["testing"]),
+        ({"pyproject.toml": "[tool.pytest.ini_options]\ntestpaths = 'a b'\n"}, ["a", "b"]),
+        ({"pytest.toml": "[pytest]\ntestpaths = ['testing']\n"}, ["testing"]),
+        # an empty [tool.pytest.ini_options] still makes pyproject.toml pytest's file
+        (
+            {
+                "pyproject.toml": "[tool.pytest.ini_options]\n",
+                "tox.ini": "[pytest]\ntestpaths = t\n",
+            },
+            [],
+        ),
+        ({"tox.ini": "[pytest]\ntestpaths = t\n"}, ["t"]),
+    ],
+    ids=["tool-pytest-native", "ini-options-str", "pytest.toml", "empty-ini-options", "tox.ini"],
+)
+def test_testpaths_come_from_the_file_pytest_reads(tmp_path, files, expected):
+    root = tree(tmp_path, files)
+    assert pytest_testpaths(root) == [root / p for p in expected]
 
 
 def test_invalid_pyproject_is_a_config_error_naming_it(tmp_path):
