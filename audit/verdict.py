@@ -47,7 +47,11 @@ def judge_suite(
         module = site.module
         if module is None or site.fake.blocker:
             continue
-        if project.resolve(module) is None:
+        ours = project.resolve(module) is not None
+        if site.fake.note is not None and (ours or project.is_first_party(module)):
+            # a fake mock-audit cannot follow; of a third-party module it is never judged
+            notes.append(Note(rel_path(config, site.path), site.line, site.column, site.fake.note))
+        if not ours:
             if project.is_first_party(module) and module not in warned and site.fake.finite:
                 warned.add(module)
                 warnings.append(

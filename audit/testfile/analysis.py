@@ -59,12 +59,9 @@ def _analyse(unit: Unit, module: str, package: str, conftests: Sequence[Unit]) -
     functions, runs = collect(unit.source.tree, events, ctx)
     suppressions = suppress.scan(unit.source.text)
     sites = [_site(i, p, unit, suppressions) for i, p in enumerate(events.placements)]
+    # a fake of a named module that cannot be followed is noted by the verdict, and only
+    # when the module is the project's (a third-party fake is never judged)
     notes = [
-        (s.line, s.column, s.fake.note)
-        for s in sites
-        if s.fake.note is not None and s.module is not None
-    ]
-    notes += [
         (
             s.line,
             s.column,

@@ -86,7 +86,6 @@ class Events:
         self.root = ctx
         self.package = package
         self.placements: list[Placement] = []
-        self.notes: list[tuple[int, int, str]] = []
         self._site_keys: dict[tuple[int, int, str | None], int] = {}
         self.patchers: dict[str, list[int]] = {}  # a patcher's name -> sites it installs
         self.started: list[int] = []
