@@ -113,21 +113,49 @@ def fix(
     cache: bool = False,
 ) -> FixReport:
     """Add the missing names to every fixable fake (with ``diff``: compute the diffs,
-    write nothing). The report's findings are those left after the fix."""
+    write nothing). The report's findings are those left after the fix.
+
+    A fix can take an import chain further than the check could see: a package fake
+    given its real ``__path__`` lets the next import run, which may meet another fake.
+    So after writing, the check runs again, and what it finds fixable is fixed too, for
+    up to ``ROUNDS`` rounds (``diff`` writes nothing, so it shows the first round)."""
     config = config or load_config()
-    run = run_check(paths, config, jobs=jobs, cache=cache)
-    plan = plan_of(run, config, [f for f in run.report.findings if f.fixable])
-    outcomes = [_fix_file(Path(path), plan, config, diff=diff) for path in sorted(plan.edits)]
-    written = {o.path for o in outcomes if o.written}
-    if written:
-        after = run_check(paths, config, jobs=jobs, cache=cache).report
+    run = before = run_check(paths, config, jobs=jobs, cache=cache)
+    outcomes: dict[str, FileFix] = {}
+    wrote = False
+    for _ in range(ROUNDS):
+        plan = plan_of(run, config, [f for f in run.report.findings if f.fixable])
+        done = [_fix_file(Path(path), plan, config, diff=diff) for path in sorted(plan.edits)]
+        for outcome in done:
+            outcomes[outcome.path] = _merged(outcomes.get(outcome.path), outcome)
+        if diff or not any(o.written for o in done):
+            break
+        wrote = True
+        run = run_check(paths, config, jobs=jobs, cache=cache)
+    if wrote:
+        after = run.report
     else:
-        fixed = {o.path for o in outcomes if o.diff}
+        fixed = {o.path for o in outcomes.values() if o.diff}
         after = dataclasses.replace(
             run.report,
             findings=tuple(f for f in run.report.findings if not (f.fixable and f.path in fixed)),
         )
-    return FixReport(tuple(outcomes), after.findings, run.report)
+    files = tuple(outcomes[path] for path in sorted(outcomes))
+    return FixReport(files, after.findings, before.report)
+
+
+#: Rounds of fixing at most: each one after the first needs a fake the previous round's
+#: edits let an import reach (a chain of package fakes is a few long at most).
+ROUNDS = 5
+
+
+def _merged(earlier: FileFix | None, later: FileFix) -> FileFix:
+    """One file's outcome over the rounds: what was written stays written."""
+    if earlier is None or not earlier.written:
+        return later
+    if not later.written:
+        return earlier
+    return dataclasses.replace(later, names_added=earlier.names_added + later.names_added)
 
 
 def _fix_file(path: Path, plan: Plan, config: Config, *, diff: bool) -> FileFix:
