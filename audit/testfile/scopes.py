@@ -259,7 +259,7 @@ class _Collector:
                 # ``pkg.sub = ModuleType(...)``: the dotted path is bound too
                 scope.bind(f"{owner}.{target.attr}", Binding("assign", at, value=value, stmt=stmt))
         elif isinstance(target, ast.Subscript):
-            owner = dotted(target.value)
+            owner = _owner_of(target.value)
             key = target.slice
             if owner is not None:
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -319,7 +319,7 @@ class _Collector:
                     else:
                         self._add(scope, owner, None, stmt, block, source=key)
             elif isinstance(func, ast.Attribute) and func.attr in ("update", "configure_mock"):
-                owner = _update_owner(func.value)
+                owner = _owner_of(func.value)
                 if owner is None:
                     continue
                 for given in node.args:
@@ -355,8 +355,9 @@ def _sys_modules_item(node: ast.expr) -> str | None:
     return None
 
 
-def _update_owner(node: ast.expr) -> str | None:
-    """``x`` for ``x.update``, ``x.__dict__.update`` and ``vars(x).update``."""
+def _owner_of(node: ast.expr) -> str | None:
+    """Whose names ``node[key] = ...`` or ``node.update(...)`` gives: ``x`` for ``x``,
+    ``x.__dict__`` and ``vars(x)``."""
     if isinstance(node, ast.Attribute) and node.attr == "__dict__":
         return dotted(node.value)
     if (
