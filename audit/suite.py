@@ -86,7 +86,11 @@ def load_suite(
     _find_conftests(suite, config, data)
     first = _first_round(suite, data)
     _analyse(first, suite, data, project, cache, jobs, progress)
-    second = [p for p in _reached_by_conftests(suite, data, project) if p not in suite.programs]
+    reached = [
+        *_reached_by_conftests(suite, data, project),
+        *_importers_of_installing_helpers(suite, data, project),
+    ]
+    second = [p for p in dict.fromkeys(reached) if p not in suite.programs]
     _analyse(second, suite, data, project, cache, jobs, progress)
     suite.simulated = [
         p for p in suite.programs if is_test_module(Path(p)) and _worth_replaying(p, suite)
@@ -254,6 +258,33 @@ def _reached_by_conftests(suite: Suite, data: dict[str, bytes], project: Project
         ):
             out.append(text)
     return out
+
+
+def _importers_of_installing_helpers(
+    suite: Suite, data: dict[str, bytes], project: Project
+) -> list[str]:
+    """Test files that spell the name of a test helper module (not a test module, not a
+    conftest) that installs a fake when it is imported: ``import _stubs`` installs
+    although the test file spells no install."""
+    names: set[bytes] = set()
+    for path, program in suite.programs.items():
+        if is_test_module(Path(path)) or os.path.basename(path) == CONFTEST:
+            continue
+        if any(
+            isinstance(e, Install) and _can_crash(program.sites[e.site], project)
+            for e in program.body
+        ):
+            names.add(program.module.rpartition(".")[2].encode())
+    if not names:
+        return []
+    return [
+        str(file)
+        for file in suite.files
+        if str(file) not in suite.programs
+        and is_test_module(file)
+        and str(file) in data
+        and any(name in data[str(file)] for name in names)
+    ]
 
 
 def _can_crash(site: Site, project: Project) -> bool:

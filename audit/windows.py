@@ -616,6 +616,13 @@ class Replay:
         the module stops there and leaves ``sys.modules`` (so a later import runs it
         again, and may crash then); with none, the test fails, and the replay goes on
         through the rest of the module (every name a chain reaches is claimed)."""
+        program = self.module_program(module)
+        if program is not None and program.sites:
+            # a test helper that installs fakes when imported: its body runs as events,
+            # even when nothing it imports is faked yet (``import _stubs`` installs)
+            state.loaded |= self.graph.node(module)
+            self._events(program.body, program, state)
+            return False
         closure = self.graph.closure(module)
         if not closure & self.graph.bits(state.fakes):
             # nothing it runs imports a fake (a fake is a node of the graph, and of the
@@ -625,11 +632,7 @@ class Replay:
                 state.unknown = True
             return False
         state.loaded |= self.graph.node(module)
-        program = self.module_program(module)
         path = str(self.project.resolve(module).path or "")  # type: ignore[union-attr]
-        if program is not None and program.sites:
-            self._events(program.body, program, state)  # a test helper that installs fakes
-            return False
         raised = False
         for record in self._imports(module):
             if record.when != "import":
