@@ -122,7 +122,7 @@ def _salt(config: Config) -> str:
     another path still hits."""
 
     def rel(path: Path) -> str:
-        return "." if path == config.root else rel_path(config, str(path))
+        return rel_path(config, str(path))
 
     parts = [
         __version__,
@@ -139,7 +139,11 @@ def _salt(config: Config) -> str:
 
 
 def rel_path(config: Config, path: str) -> str:
+    """``path`` relative to the project root, with "/" ("." for the root itself); a
+    path outside the root stays as it is."""
     root = str(config.root)
+    if path == root:
+        return "."
     if path.startswith(root + os.sep):
         return path[len(root) + 1 :].replace(os.sep, "/")
     return path.replace(os.sep, "/")

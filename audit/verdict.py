@@ -194,4 +194,5 @@ def _helpers(path: str, project: Project) -> list[str]:
 
 
 def _roots(config: Config) -> str:
+    """The source roots as the output spells paths: relative to the root ("." for it)."""
     return ", ".join(repr(rel_path(config, str(r))) for r in config.src) or "(none)"

@@ -39,3 +39,32 @@ def test_a_fake_it_cannot_follow_is_noted_only_for_the_projects_own_modules(
             "The fake is built by a call to 'helpers.make_fake', which mock-audit cannot follow.",
         )
     ]
+
+
+def test_a_fake_of_an_own_module_not_found_names_the_roots_relative_to_the_project(
+    tmp_path: Path,
+) -> None:
+    # a flat layout: the package at the project root, so the source root is the root
+    root = project(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.mock-audit]\n",
+            "app/__init__.py": "",
+            "app/crud.py": "def save(): ...\n",
+            "src/app/__init__.py": None,
+            "src/app/crud.py": None,
+            "src/app/service.py": None,
+            "tests/test_crash.py": None,
+            "tests/test_latent.py": None,
+            "tests/test_x.py": (
+                "import sys\nfrom types import SimpleNamespace\n\n"
+                'sys.modules["app.legacy"] = SimpleNamespace(load=print)\n'
+            ),
+        },
+    )
+    report = audit.check(config=load_config(root))
+    assert report.warnings == (
+        "tests/test_x.py:4: the fake of 'app.legacy' is not checked: the module is part of "
+        "the project (its top-level package is the project's) but cannot be found under the "
+        "source roots '.'; set `src` under [tool.mock-audit].",
+    )
