@@ -7,8 +7,8 @@ every file the check can read (Python sources and tests under the root and the s
 roots, ``.gitignore`` files, and the settings files ``pyproject.toml``, ``setup.cfg``,
 ``pytest.ini`` and ``tox.ini``), by root-relative path and content, never by mtime or
 absolute path, so a fresh clone with the cache restored, here or at another path, hits.
-The root a report was made under is kept, so messages that name it (source roots in a
-warning) follow a move.
+The root a report was made under is kept, so a message that names it follows a move
+(messages spell paths relative to the root, so none should).
 """
 
 from __future__ import annotations

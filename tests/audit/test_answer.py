@@ -112,7 +112,8 @@ def test_settings_that_change_the_report_change_the_answer(tmp_path: Path) -> No
 
 
 def test_a_tree_moved_with_its_cache_gets_the_answer_at_its_new_path(tmp_path: Path) -> None:
-    # sources at the root: a warning about a first-party module not found names the root
+    # sources at the root: a warning about a first-party module not found names the root,
+    # as "." (never the checkout's path), so the stored warning is true at the new path
     root = write(
         tmp_path / "here",
         {
@@ -127,15 +128,15 @@ def test_a_tree_moved_with_its_cache_gets_the_answer_at_its_new_path(tmp_path: P
         },
     )
     first, _ = checked(root)
-    assert any(str(root) in w for w in first.warnings), first.warnings
+    assert any("source roots '.'" in w for w in first.warnings), first.warnings
     moved = tmp_path / "elsewhere"
     shutil.copytree(root, moved)
     second, reused = checked(moved)
     assert reused
     assert codes(second) == codes(first) == [("tests/test_latent.py", "MA002", ("save",))]
     assert second.root == moved
-    assert all(str(root) not in w for w in second.warnings)
-    assert [w.replace(str(root), str(moved)) for w in first.warnings] == list(second.warnings)
+    assert all(str(root) not in w for w in (*first.warnings, *second.warnings))
+    assert second.warnings == first.warnings
 
 
 def test_a_stored_answer_of_another_shape_is_not_used(tmp_path: Path) -> None:
