@@ -30,6 +30,8 @@ class SiteResult:
     site: Site
     reached: dict[str, Crash] = field(default_factory=dict)  # name -> first crash
     latent: set[str] = field(default_factory=set)
+    # the real submodules own code imports through a fake without __path__ -> who does
+    latent_path: dict[str, set[str]] = field(default_factory=dict)
     exports: set[str] = field(default_factory=set)
     package: list[Crash] = field(default_factory=list)  # MA004
     crashes: set[str] = field(default_factory=set)  # test files that crash
@@ -72,6 +74,14 @@ def judge(
         # a crash where "pkg.sub" is not there in time)
         missing -= {n for n in missing if f"{module}.{n}" in installed}
         result.latent = missing - set(result.reached)
+        if not (fake.package or fake.empty_path or result.package or "__path__" in dropped):
+            found = project.resolve(module)
+            if found is not None and found.package:
+                result.latent_path = {
+                    child: askers
+                    for child, askers in required.submodules(module, own_files).items()
+                    if child not in installed  # sys.modules answers before __path__ is asked
+                }
         if config.require == "exports":
             public = set(real.of(module).public)
             result.exports = public - set(fake.names) - set(needed) - dropped
@@ -106,7 +116,7 @@ def findings(result: SiteResult, config: Config, relative: Callable[[str], str])
     ) -> None:
         if code in skip:
             return
-        can_fix = path_fixable if code == "MA004" else fixable
+        can_fix = path_fixable if "__path__" in names else fixable
         out.append(
             Finding(
                 path=relative(site.path),
@@ -146,6 +156,18 @@ def findings(result: SiteResult, config: Config, relative: Callable[[str], str])
             "from the real module; no import run while it is installed reaches them here, but "
             "a test crashes when it first imports a module that imports them (or calls code "
             "that does) while the fake is installed.",
+        )
+    if result.latent_path:
+        child = min(result.latent_path)
+        asker = min(result.latent_path[child])
+        more = len(result.latent_path) - 1
+        others = f" and {more} other submodule(s)" if more else ""
+        make(
+            "MA002",
+            ["__path__"],
+            f"latent: the fake of {module!r} has no __path__, but the project imports its "
+            f'submodule {child!r} ({asker} does){others}; a test crashes ("{module!r} is '
+            'not a package") when such an import runs while the fake is installed.',
         )
     if result.exports:
         names = sorted(result.exports)

@@ -8,6 +8,10 @@ made inside functions (module-level ones run before the fake is installed, or in
 window, where the replay sees them). Names only other test modules read are never
 required, nor submodules read by dotted path; only names the real module binds.
 One pass over the sources builds an index for every faked module at once.
+
+A package's submodules imported by dotted path (``import app.tools.x``, ``from
+app.tools.x import y``; not under a ``try`` that catches the ImportError) are not names
+of it, but a fake of the package needs a ``__path__`` for them (``submodules``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class Required:
         self.real = real
         self.targets = frozenset(targets)
         self._sources: Uses | None = None
+        self._children: Uses = {t: {} for t in self.targets}  # target -> submodule -> askers
         self._imported: dict[str, set[str]] = {t: set() for t in self.targets}  # from-imports
         # "app" and "app.crud" -> the targets at or under them (an import binds a prefix)
         self._under: dict[str, list[str]] = {}
@@ -47,8 +52,36 @@ class Required:
                 records = self.project.file_imports(path, module, package)
                 self._add(records, module, uses, functions_only=False)
                 self._reads(path, records, module, uses)
+                self._add_children(records, module, self._children, functions_only=False)
             self._sources = uses
         return self._sources
+
+    def submodules(self, target: str, own_files: Iterable[Path]) -> dict[str, set[str]]:
+        """The real submodules of ``target`` own code imports by dotted path, each with
+        the modules that import it (for a fake of ``target``: it needs a ``__path__``)."""
+        self.sources()
+        found: Uses = {target: {c: set(m) for c, m in self._children[target].items()}}
+        for path in own_files:
+            module, package = self.project.module_name(path)
+            records = self.project.file_imports(path, module, package)
+            self._add_children(records, module, found, functions_only=True)
+        return {c: m for c, m in found[target].items() if self.project.resolve(c) is not None}
+
+    def _add_children(
+        self, records: Iterable[Import], module: str, children: Uses, *, functions_only: bool
+    ) -> None:
+        for record in records:
+            if record.when == "never" or record.guarded:
+                continue
+            if functions_only and record.when != "call":
+                continue
+            parts = record.module.split(".")
+            for i in range(1, len(parts)):
+                target = ".".join(parts[:i])
+                wanted = children.get(target)
+                # the package's own modules do not run while a fake stands in for it
+                if wanted is not None and not (module + ".").startswith(target + "."):
+                    wanted.setdefault(".".join(parts[: i + 1]), set()).add(module)
 
     def test_side(self, path: Path, target: str) -> dict[str, set[str]]:
         """What a test-side file asks ``target`` for inside its functions."""
