@@ -34,7 +34,7 @@ class SiteResult:
     latent_path: dict[str, set[str]] = field(default_factory=dict)
     exports: set[str] = field(default_factory=set)
     package: list[Crash] = field(default_factory=list)  # MA004
-    crashes: set[str] = field(default_factory=set)  # test files that crash
+    name_crashes: set[str] = field(default_factory=set)  # test files a missing name crashes
 
 
 def judge(
@@ -61,10 +61,9 @@ def judge(
     for crash in crashes:
         if crash.kind == "package":
             result.package.append(crash)
-            result.crashes.add(crash.test_file)
         elif crash.name not in dropped:
             result.reached.setdefault(crash.name, crash)
-            result.crashes.add(crash.test_file)
+            result.name_crashes.add(crash.test_file)
     if fake.finite:
         assert fake.names is not None
         needed = required.needed(module, own_files)
@@ -145,7 +144,7 @@ def findings(result: SiteResult, config: Config, relative: Callable[[str], str])
             f"running {test} crashes: the fake of {module!r} lacks {_names(names)}; "
             f"{_chain(first.chain, relative)} does 'from {module} import {first.name}'.",
             first.chain,
-            {c.test_file for c in result.reached.values()},
+            result.name_crashes,
         )
     if result.latent:
         names = sorted(result.latent)
