@@ -113,7 +113,7 @@ def _paths(paths: Iterable[str | Path] | None, config: Config) -> list[Path]:
 
 #: Bumped whenever what the analysis stores changes (programs, scans, names, answers), so
 #: entries a development build wrote under the same version are not read as current.
-_ANALYSIS = "9"
+_ANALYSIS = "10"
 
 
 def _salt(config: Config) -> str:

@@ -84,7 +84,7 @@ def restore(stored: Any, project: Project, config: Config) -> list[Crash] | None
         crashes = [
             Crash(
                 (str(_abs(str(path), root)), int(index)),
-                "package" if kind == "package" else "name",
+                "package" if kind == "package" else "fallback" if kind == "fallback" else "name",
                 str(name),
                 tuple(ImportStep(str(_abs(str(p), root)), int(n), str(m)) for p, n, m in chain),
                 str(_abs(str(test_file), root)),

@@ -58,8 +58,11 @@ def judge(
         return None
     result = SiteResult(site)
     dropped = {n for m, n in config.ignore_names if m == module} | set(site.ignored_names or ())
+    answered: set[str] = set()  # names sys.modules answered in a replayed window
     for crash in crashes:
-        if crash.kind == "package":
+        if crash.kind == "fallback":
+            answered.add(crash.name)
+        elif crash.kind == "package":
             result.package.append(crash)
         elif crash.name not in dropped:
             result.reached.setdefault(crash.name, crash)
@@ -71,7 +74,8 @@ def judge(
         # ``from pkg import sub`` falls back to sys.modules["pkg.sub"], which this file
         # fills itself: a stub on the package would shadow it (the replay still claims
         # a crash where "pkg.sub" is not there in time)
-        missing -= {n for n in missing if f"{module}.{n}" in installed}
+        if fake.named:
+            missing -= {n for n in missing if f"{module}.{n}" in installed} | answered
         result.latent = missing - set(result.reached)
         if not (fake.package or fake.empty_path or result.package or "__path__" in dropped):
             found = project.resolve(module)

@@ -47,7 +47,8 @@ SiteRef = tuple[str, int]  # (path of the program, site index)
 @dataclass(frozen=True)
 class Crash:
     site: SiteRef
-    kind: Literal["name", "package"]
+    # "fallback": not a crash, ``from pkg import sub`` answered by sys.modules["pkg.sub"]
+    kind: Literal["name", "package", "fallback"]
     name: str  # the missing name, or the submodule imported through a fake package
     chain: tuple[ImportStep, ...]
     test_file: str
@@ -533,8 +534,11 @@ class Replay:
                 if name == "*" or fake.names is None or name in fake.names:
                     continue
                 sub = f"{module}.{name}"
-                if sub in state.fakes or self._loaded(sub, state):
-                    continue  # ``from pkg import sub`` falls back to sys.modules["pkg.sub"]
+                if fake.named and (sub in state.fakes or self._loaded(sub, state)):
+                    # ``from pkg import sub`` falls back to sys.modules["pkg.sub"]; kept,
+                    # so the name is not asked of the fake (a stub would shadow it)
+                    self.crashes.append(Crash(ref, "fallback", name, chain, self._test_file))
+                    continue
                 if fake.path_dirs:
                     found = _in_folders(sub, fake.path_dirs, self.project.config.root)
                     if found is not None:  # a real submodule, through the shadow package
@@ -542,7 +546,11 @@ class Replay:
                         if self._run_module(sub, guarded, state, chain) and guarded:
                             return True
                         continue
-                elif fake.package and (fake.note or self.project.resolve(sub) is not None):
+                elif (
+                    fake.package
+                    and not fake.empty_path  # "from pkg import sub" finds no sub then
+                    and (fake.note or self.project.resolve(sub) is not None)
+                ):
                     continue  # through the fake's __path__: not ours to judge
                 if fake.blocker or not self._claims(state, ref):
                     continue  # it may not raise: nothing is claimed, nothing unloaded

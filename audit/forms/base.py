@@ -41,6 +41,17 @@ class Fake:
     def finite(self) -> bool:
         return self.names is not None and self.note is None
 
+    @property
+    def named(self) -> bool:
+        """Whether it has its module's ``__name__``: ``from pkg import sub`` on a fake
+        that lacks ``sub`` falls back to ``sys.modules["pkg.sub"]`` only through it (a
+        ``ModuleType``, one ``mock_module`` makes, the real module; not a namespace or
+        a class, unless given a ``__name__``)."""
+        return self.form in _NAMED_FORMS or (self.names is not None and "__name__" in self.names)
+
+
+_NAMED_FORMS = frozenset({"module_type", "real", "dict", "dict_of_names"})
+
 
 def any_name(form: str, *, package: bool = False) -> Fake:
     """A fake that answers every attribute (it may still lack ``__path__``)."""
