@@ -32,10 +32,21 @@ def stub_kinds(
     run: CheckRun, module: str, names: Iterable[str]
 ) -> tuple[tuple[str, StubKind], ...]:
     assert run.real is not None
-    return tuple(
-        (n, "path" if n == "__path__" else "async" if run.real.is_async(module, n) else "sync")
-        for n in sorted(names)
-    )
+    return tuple((n, _kind(run, module, n)) for n in sorted(names))
+
+
+def _kind(run: CheckRun, module: str, name: str) -> StubKind:
+    assert run.real is not None
+    if name == "__path__":
+        return "path"
+    if name == "__spec__":
+        return "none"
+    return "async" if run.real.is_async(module, name) else "sync"
+
+
+#: Fakes that are not modules: with a ``__path__`` they also need a ``__spec__`` (from
+#: Python 3.11 the import of a submodule reads the parent's; None will do).
+_WITHOUT_SPEC = frozenset({"namespace", "class"})
 
 
 def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[FakeEdit]]:
@@ -62,6 +73,12 @@ def fake_edits(run: CheckRun, selected: Sequence[Finding]) -> dict[str, list[Fak
     out: dict[str, list[FakeEdit]] = {}
     for (path, _), (site, names) in merged.items():
         assert site.fake.edit is not None and site.module is not None
+        if (
+            "__path__" in names
+            and site.fake.form in _WITHOUT_SPEC
+            and "__spec__" not in (site.fake.names or ())
+        ):
+            names = names | {"__spec__"}
         kinds = stub_kinds(run, site.module, names)
         folder = _folder(run, site.module, path) if "__path__" in names else ()
         out.setdefault(path, []).append(FakeEdit(site.fake.edit, site.module, kinds, folder))

@@ -28,7 +28,7 @@ Require = Literal["used", "exports"]
 Format = Literal["text", "json", "github", "sarif"]
 #: How a stub for a new name is written: ``AsyncMock()`` for an ``async def`` in the
 #: real module, ``MagicMock()`` otherwise; ``path`` is the ``__path__`` of a package fake.
-StubKind = Literal["async", "sync", "path"]
+StubKind = Literal["async", "sync", "path", "none"]
 
 
 @dataclass(frozen=True)

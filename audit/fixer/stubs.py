@@ -43,7 +43,12 @@ MOCK_NAMES = frozenset(
         "sentinel",
     }
 )
-STUB_CLASS: Mapping[StubKind, str] = {"async": "AsyncMock", "sync": "MagicMock", "path": ""}
+STUB_CLASS: Mapping[StubKind, str] = {
+    "async": "AsyncMock",
+    "sync": "MagicMock",
+    "path": "",
+    "none": "",
+}
 
 
 class TemplateError(ValueError):
@@ -127,6 +132,8 @@ def stub_for(
     template = templates.get(name)
     if template is not None:
         return _template(name, template, spell)
+    if kind == "none":
+        return Stub("None")
     if kind == "path":
         if folder and (spell.os or "os" not in spell.bound):
             return _folder(folder, spell)

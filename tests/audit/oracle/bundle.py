@@ -39,6 +39,7 @@ class Case:
     files: dict[str, str]
     expect: list[Expect] = field(default_factory=list)
     clean: bool = False  # ``# expect: nothing``
+    passes_after_fix: bool = False  # ``# after fix: passes``: every test file then passes
 
     def write(self, root: Path) -> None:
         for rel, text in self.files.items():
@@ -60,6 +61,8 @@ def read(path: Path) -> Case:
     for line in head.splitlines():
         if line.strip() == "# expect: nothing":
             case.clean = True
+        if line.strip() == "# after fix: passes":
+            case.passes_after_fix = True
         found = _EXPECT.match(line.strip())
         if found:
             code, where, module, names = found.groups()

@@ -4,10 +4,10 @@ For every case that expects a crash (MA001, and MA004's "not a package"), the pr
 is written out and fixed with the installed command; then (a) the check claims no
 crash for the expected module any more, (b) pytest, running each test file
 alone, no longer fails with an ImportError from that module's fake, (c) a second fix
-changes no byte, (d) every file the fix wrote compiles, and (e) no traceback passes
-through a line the fix wrote. A case whose crashing fake
-``fix`` cannot edit (``"fixable": false``: an empty ``__path__``, a spec list) must be
-left byte for byte, with its crash still reported.
+changes no byte, (d) every file the fix wrote compiles, (e) no traceback passes
+through a line the fix wrote, and (f) a case marked ``# after fix: passes`` then passes.
+A case whose crashing fake ``fix`` cannot edit (``"fixable": false``: an empty
+``__path__``, a spec list) must be left byte for byte, with its crash still reported.
 """
 
 from __future__ import annotations
@@ -163,6 +163,8 @@ def test_fix_removes_the_crash(path: Path, tmp_path: Path) -> None:
         assert not still, f"{test_file} still crashes after fix: {sorted(still)}"
         raised = {(m[1], int(m[2])) for m in _TRACE.finditer(out)} & added
         assert not raised, f"{test_file} fails in lines the fix wrote {sorted(raised)}:\n{out}"
+        if case.passes_after_fix:  # (f) the case says its tests pass once fixed
+            assert " passed" in out and " failed" not in out and " error" not in out, out
 
 
 # a traceback entry of pytest's --tb=short: "tests/test_x.py:10: in test_it"
