@@ -58,15 +58,22 @@ def collect(tree: ast.Module, events: Events, ctx: Context) -> tuple[list[Functi
     return functions, not _skips(module_marks)
 
 
-def _module_marks(tree: ast.Module, ctx: Context) -> list[ast.expr]:
-    """``pytestmark = ...`` (a mark or a list of marks) at module level."""
+def _pytestmark(body: list[ast.stmt]) -> list[ast.expr]:
+    """``pytestmark = ...`` (a mark or a list of marks) in a module's or a class's body."""
     marks: list[ast.expr] = []
-    for stmt in tree.body:
+    for stmt in body:
         if isinstance(stmt, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
         ):
             value = stmt.value
             marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+    return marks
+
+
+def _module_marks(tree: ast.Module, ctx: Context) -> list[ast.expr]:
+    """``pytestmark = ...`` at module level, and a module-level ``pytest.skip``."""
+    marks = _pytestmark(tree.body)
+    for stmt in tree.body:
         if (
             isinstance(stmt, ast.Expr)
             and isinstance(stmt.value, ast.Call)
@@ -123,7 +130,7 @@ def _class(
     module_marks: list[ast.expr],
     classes: dict[str, ast.ClassDef],
 ) -> list[Function]:
-    marks = [*module_marks, *node.decorator_list]
+    marks = [*module_marks, *_pytestmark(node.body), *node.decorator_list]
     wrappers = list(node.decorator_list)
     out: list[Function] = []
     for method in _methods(node, classes):
