@@ -71,9 +71,10 @@ def judge(
         assert fake.names is not None
         needed = required.needed(module, own_files)
         missing = set(needed) - set(fake.names) - dropped
-        # ``from pkg import sub`` falls back to sys.modules["pkg.sub"], which this file
-        # fills itself: a stub on the package would shadow it (the replay still claims
-        # a crash where "pkg.sub" is not there in time)
+        # ``from pkg import sub`` falls back to sys.modules["pkg.sub"] (through the fake's
+        # __name__) when this file fills it itself, or a replayed window had it loaded: a
+        # stub on the package would shadow it (where it is not there in time, the
+        # replay claims the crash)
         if fake.named:
             missing -= {n for n in missing if f"{module}.{n}" in installed} | answered
         result.latent = missing - set(result.reached)

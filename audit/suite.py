@@ -227,12 +227,7 @@ def _reached_by_conftests(suite: Suite, data: dict[str, bytes], project: Project
             continue
 
         def installs(events: tuple[Event, ...], program: Program = program) -> bool:
-            # only a fake of the project's own module that can crash an import matters
-            # (a third-party stub or a spec-less package mock of a plain module cannot)
-            return any(
-                isinstance(e, Install) and _can_crash(program.sites[e.site], project)
-                for e in events
-            )
+            return _installs(program, events, project)
 
         if installs(program.body) or any(
             (f.kind == "hook" or (f.kind == "fixture" and f.autouse)) and installs(f.events)
@@ -270,10 +265,7 @@ def _importers_of_installing_helpers(
     for path, program in suite.programs.items():
         if is_test_module(Path(path)) or os.path.basename(path) == CONFTEST:
             continue
-        if any(
-            isinstance(e, Install) and _can_crash(program.sites[e.site], project)
-            for e in program.body
-        ):
+        if _installs(program, program.body, project):
             names.add(program.module.rpartition(".")[2].encode())
     if not names:
         return []
@@ -285,6 +277,15 @@ def _importers_of_installing_helpers(
         and str(file) in data
         and any(name in data[str(file)] for name in names)
     ]
+
+
+def _installs(program: Program, events: tuple[Event, ...], project: Project) -> bool:
+    """Whether ``events`` install a fake that can crash an import: only a fake of the
+    project's own module matters (a third-party stub or a spec-less package mock of a
+    plain module cannot)."""
+    return any(
+        isinstance(e, Install) and _can_crash(program.sites[e.site], project) for e in events
+    )
 
 
 def _can_crash(site: Site, project: Project) -> bool:
