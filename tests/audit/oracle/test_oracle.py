@@ -1,5 +1,9 @@
 """The oracle suite: for every case, mock-audit's MA001/MA004 claims match what pytest
-does when each test file runs alone, and the case's own expectations hold."""
+does when each test file runs alone, and the case's own expectations hold.
+
+``known_misses/`` holds crashes met on real code or by probing that mock-audit does not
+claim yet: the same check, as strict xfails (one that starts passing must move to
+``cases/``)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 from .bundle import Case, audit, crashes, read
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.case"))
+KNOWN_MISSES = sorted((Path(__file__).parent / "known_misses").glob("*.case"))
 
 
 def test_there_are_enough_cases() -> None:
@@ -19,6 +24,26 @@ def test_there_are_enough_cases() -> None:
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case(path: Path, tmp_path: Path) -> None:
+    check_case(path, tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason="a crash mock-audit does not claim yet")
+@pytest.mark.parametrize("path", KNOWN_MISSES, ids=[p.stem for p in KNOWN_MISSES])
+def test_known_miss(path: Path, tmp_path: Path) -> None:
+    check_case(path, tmp_path)
+
+
+def test_every_known_miss_crashes_when_run_alone(tmp_path: Path) -> None:
+    """A known miss is a real crash (or its xfail would prove nothing)."""
+    assert KNOWN_MISSES
+    for path in KNOWN_MISSES:
+        case = read(path)
+        root = tmp_path / path.stem
+        case.write(root)
+        assert any(crashes(root, t) for t in case.test_files()), path.stem
+
+
+def check_case(path: Path, tmp_path: Path) -> None:
     case = read(path)
     case.write(tmp_path)
     report = audit(tmp_path)
