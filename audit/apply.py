@@ -31,7 +31,6 @@ __all__ = ["Plan", "fake_edits", "fix", "plan_of", "project_plan", "stub_kinds"]
 def stub_kinds(
     run: CheckRun, module: str, names: Iterable[str]
 ) -> tuple[tuple[str, StubKind], ...]:
-    assert run.real is not None
     return tuple((n, _kind(run, module, n)) for n in sorted(names))
 
 

@@ -43,12 +43,8 @@ MOCK_NAMES = frozenset(
         "sentinel",
     }
 )
-STUB_CLASS: Mapping[StubKind, str] = {
-    "async": "AsyncMock",
-    "sync": "MagicMock",
-    "path": "",
-    "none": "",
-}
+# the mock class of a name's stub ("path" and "none" are not mocks: see ``stub_for``)
+STUB_CLASS: Mapping[StubKind, str] = {"async": "AsyncMock", "sync": "MagicMock"}
 
 
 class TemplateError(ValueError):
@@ -138,7 +134,7 @@ def stub_for(
         if folder and (spell.os or "os" not in spell.bound):
             return _folder(folder, spell)
         return _path(module, spell)
-    cls = STUB_CLASS.get(kind) or "MagicMock"
+    cls = STUB_CLASS[kind]
     if spell.prefix:
         return Stub(f"{spell.prefix}{cls}()")
     return Stub(f"{spell.bare.get(cls, cls)}()", _bare_needs([cls], spell))
